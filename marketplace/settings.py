@@ -1,0 +1,34 @@
+"""Process settings: secrets and URLs come from the environment, never from a city's TOML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite://var/taocity.sqlite3",
+        description="postgres://user:pass@host:port/db or sqlite://PATH (sqlite://:memory: too)",
+    )
+    city_dir: Path = Field(default=Path("cities/changzhou"), description="the city to serve")
+    session_secret: str = Field(
+        default="dev-only-not-secret", min_length=16, description="signs session cookies"
+    )
+    secure_cookies: bool = Field(
+        default=False, description="mark cookies Secure; set true behind HTTPS in production"
+    )
+    debug: bool = False
+    # login throttling: failures allowed inside the window before further attempts are refused
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    login_window_s: int = 900
+    smtp_url: str | None = None
+    meili_url: str | None = None
+    meili_key: str | None = None
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
