@@ -29,7 +29,9 @@ class LatLng:
             if not math.isfinite(value):
                 raise CoordinateError(name, "must be a finite number")
             if not -limit <= value <= limit:
-                raise CoordinateError(name, f"must be between -{limit:g} and {limit:g}, got {value:g}")
+                raise CoordinateError(
+                    name, f"must be between -{limit:g} and {limit:g}, got {value:g}"
+                )
 
     @classmethod
     def from_geojson(cls, position: list[float] | tuple[float, ...]) -> LatLng:

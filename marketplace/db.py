@@ -1,0 +1,104 @@
+"""The database: Tortoise configuration from DATABASE_URL, migrations and health.
+
+`postgres://` runs on asyncpg with PostGIS; `sqlite://PATH` on a SQLite client that registers
+PostGIS's spatial function names (geo.sqlite_backend). One set of native migrations serves both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import ConfigurationError
+from tortoise.migrations.api import migrate as run_migrations
+from tortoise.migrations.executor import MigrationExecutor
+
+from marketplace.errors import MarketplaceError
+
+APP_LABEL = "taocity"
+MODEL_MODULES = ["marketplace.accounts.models", "listings.models"]
+MIGRATIONS_MODULE = "marketplace.migrations"
+
+
+class DatabaseUrlError(MarketplaceError):
+    code = "database_url"
+
+
+def connection_config(database_url: str) -> dict[str, Any]:
+    """Tortoise connection settings for a `postgres://` or `sqlite://` URL."""
+    scheme = database_url.split("://", 1)[0]
+    if scheme not in {"postgres", "postgresql", "sqlite"}:
+        raise DatabaseUrlError(
+            f"DATABASE_URL: unsupported scheme {scheme!r}; use postgres:// or sqlite://"
+        )
+    try:
+        config = expand_db_url(database_url)
+    except ConfigurationError as exc:
+        raise DatabaseUrlError(f"DATABASE_URL: {exc}") from None
+    if scheme == "sqlite":
+        config["engine"] = "geo.sqlite_backend"
+        path = config["credentials"]["file_path"]
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # wait for a lock instead of failing at once when the worker and web briefly overlap
+        config["credentials"].setdefault("busy_timeout", 5000)
+    return config
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": connection_config(database_url)},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(database_url: str) -> None:
+    """Connect for the life of the process; the context is visible to every task."""
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply every pending migration; returns the names applied."""
+    applied: list[str] = []
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app_label}.{name}")
+
+    await run_migrations(config=tortoise_config(database_url), progress=progress)
+    await Tortoise.close_connections()
+    return applied
+
+
+async def migration_status() -> tuple[list[str], list[str]]:
+    """(applied, pending) migration names on the initialised connection."""
+    executor = MigrationExecutor(
+        connections.get("default"),
+        {APP_LABEL: tortoise_config("sqlite://:memory:")["apps"][APP_LABEL]},
+    )
+    steps = await executor.plan(None)
+    pending = [f"{s.migration.app_label}.{s.migration.name}" for s in steps if not s.backward]
+    applied = [f"{k.app_label}.{k.name}" for k in await executor.recorder.applied_migrations()]
+    return applied, pending
+
+
+async def ping() -> None:
+    await connections.get("default").execute_query("SELECT 1")
+
+
+def is_postgres() -> bool:
+    return connections.get("default").capabilities.dialect == "postgres"

@@ -1,0 +1,100 @@
+"""Shared fixtures: the reference city and a migrated database on SQLite and on PostGIS.
+
+Every test that takes `db` runs twice, once per database. Each backend is migrated once per
+session from empty; tables are emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from tortoise import Tortoise, connections
+
+from marketplace import db as database
+from tests.support.pg_cluster import PostgisCluster
+
+REPO = Path(__file__).resolve().parent.parent
+CITY_DIR = REPO / "cities" / "changzhou"
+BACKENDS = ("sqlite", "postgis")
+
+
+class _Databases:
+    """Creates and migrates each backend the first time a test asks for it."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.urls: dict[str, str] = {}
+        self.cluster: PostgisCluster | None = None
+
+    def raw_url(self, backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite://{self.tmp / 'taocity-test.sqlite3'}"
+        if url := os.environ.get("TEST_DATABASE_URL"):
+            return url
+        if self.cluster is None:
+            self.cluster = PostgisCluster()
+        return self.cluster.start()
+
+    async def url(self, backend: str) -> str:
+        if backend not in self.urls:
+            url = self.raw_url(backend)
+            await database.migrate(url)
+            self.urls[backend] = url
+        return self.urls[backend]
+
+    def close(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Databases]:
+    dbs = _Databases(tmp_path_factory.mktemp("db"))
+    yield dbs
+    dbs.close()
+
+
+async def _empty_all_tables() -> None:
+    conn = connections.get("default")
+    tables = [m._meta.db_table for m in Tortoise.apps[database.APP_LABEL].values()]
+    if conn.capabilities.dialect == "postgres":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        _, rows = await conn.execute_query(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='sqlite_sequence'"
+        )
+        reset_ids = "DELETE FROM sqlite_sequence;" if rows else ""
+        await conn.execute_script(
+            "PRAGMA foreign_keys=OFF;"
+            + "".join(f'DELETE FROM "{t}";' for t in tables)
+            + reset_ids
+            + "PRAGMA foreign_keys=ON;"
+        )
+
+
+@pytest.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest, databases: _Databases) -> AsyncIterator[str]:
+    """A migrated, empty database; the value is the backend's name."""
+    url = await databases.url(request.param)
+    await database.init_db(url)
+    try:
+        await _empty_all_tables()
+        yield request.param
+    finally:
+        await database.close_db()
+
+
+@pytest.fixture
+async def db_url(db: str, databases: _Databases) -> str:
+    return databases.urls[db]
+
+
+@pytest.fixture(scope="session")
+def city():
+    from marketplace.city import load_city
+
+    return load_city(CITY_DIR)
