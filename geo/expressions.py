@@ -62,7 +62,7 @@ class _SpatialCall(Term):
 
 
 class _KnnDistance(_SpatialCall):
-    """PostGIS's index-assisted `<->` ordering; plain ST_Distance where there is no such operator."""
+    """Index-assisted `<->` ordering on PostGIS; plain ST_Distance where there is no `<->`."""
 
     def get_sql(self, ctx: SqlContext) -> str:
         if ctx.dialect != Dialects.POSTGRESQL:
