@@ -54,8 +54,11 @@ class _SpatialCall(Term):
             return arg.get_sql(ctx.copy(with_alias=False))
         return repr(float(arg))
 
+    def call_sql(self, ctx: SqlContext) -> str:
+        return f"{self.name}({', '.join(self._arg_sql(a, ctx) for a in self.args)})"
+
     def get_sql(self, ctx: SqlContext) -> str:
-        sql = f"{self.name}({', '.join(self._arg_sql(a, ctx) for a in self.args)})"
+        sql = self.call_sql(ctx)
         if ctx.with_alias and self.alias:
             return f'{sql} "{self.alias}"'
         return sql
@@ -64,9 +67,9 @@ class _SpatialCall(Term):
 class _KnnDistance(_SpatialCall):
     """Index-assisted `<->` ordering on PostGIS; plain ST_Distance where there is no `<->`."""
 
-    def get_sql(self, ctx: SqlContext) -> str:
+    def call_sql(self, ctx: SqlContext) -> str:
         if ctx.dialect != Dialects.POSTGRESQL:
-            return super().get_sql(ctx)
+            return super().call_sql(ctx)
         left, right = (self._arg_sql(a, ctx) for a in self.args)
         return f"({left} <-> {right})"
 

@@ -23,7 +23,7 @@ class Merchant(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
-        table = "merchant"
+        table = "merchants"
 
 
 class MerchantStaff(Model):
@@ -70,7 +70,7 @@ class Listing(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
-        table = "listing"
+        table = "listings"
 
 
 class Offering(Model):
@@ -92,4 +92,4 @@ class Offering(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
-        table = "offering"
+        table = "offerings"

@@ -63,7 +63,11 @@ class Account(Model):
 
 
 class LoginAttempt(Model):
-    """One sign-in attempt; kept in the database so limits hold across web processes."""
+    """One sign-in attempt, kept in the database so limits hold across web processes.
+
+    (A semicolon in a model docstring would break the SQLite migration: Tortoise splits its
+    statements on it.)
+    """
 
     id = fields.BigIntField(primary_key=True)
     identifier = fields.CharField(max_length=254)

@@ -1,0 +1,10 @@
+"""The ASGI application for uvicorn: the city in CITY_DIR with settings from the environment."""
+
+from __future__ import annotations
+
+from marketplace.app import create_app
+from marketplace.city import load_city
+from marketplace.settings import Settings
+
+settings = Settings()
+app = create_app(load_city(settings.city_dir), settings)

@@ -1,0 +1,98 @@
+"""The `taocity` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from marketplace.settings import Settings
+
+
+@click.group()
+def main() -> None:
+    """Taocity: a city's own local-services marketplace."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("migrate")
+def db_migrate() -> None:
+    """Apply pending migrations to DATABASE_URL."""
+    from marketplace import db as database
+
+    settings = Settings()
+    applied = asyncio.run(database.migrate(settings.database_url))
+    for name in applied:
+        click.echo(f"applied {name}")
+    click.echo(f"database is up to date ({len(applied)} migration(s) applied now)")
+
+
+@db.command("makemigrations")
+@click.argument("name", required=False)
+def db_makemigrations(name: str | None) -> None:
+    """Write a migration for model changes (developers; edit in GIST steps for new geometry)."""
+    from tortoise.cli import cli as tortoise_cli
+    from tortoise.config import TortoiseConfig
+
+    from marketplace import db as database
+
+    config = TortoiseConfig.resolve_args(database.tortoise_config("sqlite://:memory:"), None)
+    tortoise_cli._load_config = lambda _ctx: config  # the CLI reads config from its own sources
+    context = tortoise_cli.CLIContext(config=None, config_file=None)
+    asyncio.run(tortoise_cli.makemigrations(context, (), False, name))
+
+
+@db.command("status")
+def db_status() -> None:
+    """List applied and pending migrations; exit 1 when some are pending."""
+    from marketplace import db as database
+
+    async def status() -> tuple[list[str], list[str]]:
+        await database.init_db(Settings().database_url)
+        try:
+            return await database.migration_status()
+        finally:
+            await database.close_db()
+
+    applied, pending = asyncio.run(status())
+    for name in applied:
+        click.echo(f"[x] {name}")
+    for name in pending:
+        click.echo(f"[ ] {name}")
+    sys.exit(1 if pending else 0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the city in CITY_DIR on one uvicorn process (the embedded set-up)."""
+    import uvicorn
+
+    uvicorn.run("marketplace.asgi:app", host=host, port=port, proxy_headers=True)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run each due job once and exit.")
+def worker(once: bool) -> None:
+    """Run background jobs against DATABASE_URL until stopped."""
+    from marketplace.worker import run_worker
+
+    asyncio.run(run_worker(Settings(), once=once))
+
+
+def _attach_subcommands() -> None:
+    from marketplace.accounts.cli import operator
+    from marketplace.city.cli import city
+    from marketplace.demo.cli import demo
+
+    for group in (city, operator, demo):
+        main.add_command(group)
+
+
+_attach_subcommands()
