@@ -59,6 +59,8 @@ async def create_listing(
     try:
         point, district = locate(city, lat, lng)
     except ValidationFailed as exc:
+        if not errors:
+            raise  # keep the precise error type (e.g. OutsideCity) when it is the only problem
         errors.extend(exc.errors)
     if errors:
         raise ValidationFailed("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)

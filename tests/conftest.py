@@ -15,6 +15,7 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from marketplace import db as database
+from marketplace.city import load_city
 from tests.support.pg_cluster import PostgisCluster
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,6 +99,5 @@ async def db_url(db: str, databases: _Databases) -> str:
 
 @pytest.fixture(scope="session")
 def city():
-    from marketplace.city import load_city
 
     return load_city(CITY_DIR)
