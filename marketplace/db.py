@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import ConfigurationError
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.migrations.executor import MigrationExecutor
@@ -64,6 +65,9 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 async def init_db(database_url: str) -> None:
     """Connect for the life of the process; the context is visible to every task."""
+    # Tortoise caches each model's INSERT per connection name, and ours is always "default":
+    # a process that moves to another database (tests, benchmarks) must not reuse the old SQL.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from tortoise import Tortoise, connections
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from marketplace import db as database
 from marketplace.city import load_city
@@ -82,8 +81,6 @@ async def _empty_all_tables() -> None:
 async def db(request: pytest.FixtureRequest, databases: _Databases) -> AsyncIterator[str]:
     """A migrated, empty database; the value is the backend's name."""
     url = await databases.url(request.param)
-    # Tortoise caches insert statements per connection name; both backends are named "default"
-    EXECUTOR_CACHE.clear()
     await database.init_db(url)
     try:
         await _empty_all_tables()
