@@ -51,6 +51,11 @@ def _dummy_hash() -> str:
     return _hasher.hash("taocity dummy password, never a real one")
 
 
+def prepare() -> None:
+    """Make the dummy hash now, so the first unknown-account sign-in is not the slow one."""
+    _dummy_hash()
+
+
 def burn_verification(password: str) -> None:
     """Spend the time a real verification takes, so an unknown account is not told apart."""
     verify_password(_dummy_hash(), password)

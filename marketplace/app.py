@@ -1,0 +1,69 @@
+"""Assembles the web application for one city: routes, middleware, templates, error pages."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from marketplace import db
+from marketplace.accounts import passwords
+from marketplace.city import City
+from marketplace.settings import Settings
+from web.errors import EXCEPTION_HANDLERS
+from web.i18n import Catalogs
+from web.middleware.csrf import CsrfMiddleware
+from web.middleware.headers import SecurityHeadersMiddleware
+from web.middleware.locale import LocaleMiddleware
+from web.middleware.session import session_middleware
+from web.routes import all_routes
+from web.templating import create_templates
+
+# Photos are the largest thing anyone uploads; anything bigger is refused before it is read.
+MAX_BODY_BYTES = 25 * 1024 * 1024
+# Paths whose POSTs authenticate by signature (payment webhooks), not by a session cookie.
+CSRF_EXEMPT_PREFIXES = ("/webhooks/",)
+
+
+def create_app(city: City, settings: Settings, *, manage_database: bool = True) -> Starlette:
+    """The ASGI app. With `manage_database=False` the caller opens and closes the database."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await db.init_db(settings.database_url)
+        await asyncio.to_thread(passwords.prepare)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await db.close_db()
+
+    catalogs = Catalogs(city.locales, city.default_locale)
+    app = Starlette(
+        # Never the debug page: it would show stack traces to whoever caused the error.
+        debug=False,
+        routes=all_routes(),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            session_middleware(settings),
+            Middleware(
+                LocaleMiddleware,
+                locales=city.locales,
+                default=city.default_locale,
+                secure=settings.secure_cookies,
+            ),
+            Middleware(CsrfMiddleware, exempt_prefixes=CSRF_EXEMPT_PREFIXES),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,
+    )
+    app.state.city = city
+    app.state.settings = settings
+    app.state.catalogs = catalogs
+    app.state.templates = create_templates(catalogs)
+    return app

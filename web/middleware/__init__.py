@@ -1,0 +1,2 @@
+"""ASGI middleware of the web layer, in the order `marketplace.app` stacks them:
+session (signed cookie) -> locale -> CSRF."""

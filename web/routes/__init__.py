@@ -1,0 +1,20 @@
+"""Every route of the web layer; `marketplace.app` mounts this list."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from web.routes import api, auth, health, ops, pages
+from web.templating import STATIC_DIR
+
+
+def all_routes() -> list[BaseRoute]:
+    return [
+        *pages.routes,
+        *auth.routes,
+        *ops.routes,
+        *api.routes,
+        *health.routes,
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]

@@ -1,0 +1,43 @@
+"""/healthz for load balancers and deploy checks: the database answers and is migrated."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from marketplace import db
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    database = "ok"
+    migrations: dict[str, object] | None = None
+    try:
+        await db.ping()
+    except Exception as exc:
+        log.warning("health check: database unavailable", exc_info=exc)
+        # The class name says what failed without echoing connection details to the public.
+        database = f"error: {type(exc).__name__}"
+    else:
+        try:
+            applied, pending = await db.migration_status()
+            migrations = {"applied": len(applied), "pending": pending}
+        except Exception as exc:
+            log.warning("health check: migration status unavailable", exc_info=exc)
+    healthy = database == "ok" and migrations is not None and not migrations["pending"]
+    return JSONResponse(
+        {
+            "status": "ok" if healthy else "degraded",
+            "database": database,
+            "migrations": migrations,
+        },
+        status_code=200 if healthy else 503,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+routes = [Route("/healthz", healthz, methods=["GET"], name="healthz")]
