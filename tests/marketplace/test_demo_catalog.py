@@ -255,6 +255,8 @@ class TestNumbers:
                 trials = [o for o in item.offerings if o.attributes.get("trial")]
                 assert len(trials) == int(item.attributes["trial_lesson"])
         assert 0 < stocks.count(0) < 0.2 * len(stocks)
+        tutors = [i for i in catalog if i.vertical is Vertical.TUTORING]
+        assert sum(i.attributes["trial_lesson"] for i in tutors) > 0.7 * len(tutors)
 
     def test_ratings(self, catalog: list[DemoListing]) -> None:
         unrated = [i for i in catalog if i.rating_count == 0]
