@@ -3,8 +3,8 @@
 Fills a scratch database with N listings scattered over the city, then runs radius, nearest-first
 and "serves this address" queries from random points inside the city and prints p50/p95.
 
-    .venv/bin/python benchmarks/spatial_queries.py --listings 20000 --queries 200
-    .venv/bin/python benchmarks/spatial_queries.py --database-url postgres://...  # empty PostGIS
+    .venv/bin/python benchmarks/spatial_queries.py --city cities/changzhou --listings 20000
+    .venv/bin/python benchmarks/spatial_queries.py --city DIR --database-url postgres://...
 
 Without --database-url it measures a temporary SQLite file and a private PostGIS cluster (needs
 the Debian packages scripts/test installs).
@@ -33,8 +33,6 @@ from listings.types import ListingStatus, MerchantStatus, Vertical
 from marketplace import db
 from marketplace.accounts.models import Account
 from marketplace.city import City, load_city
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def random_point_in(city: City, rng: random.Random) -> LatLng:
@@ -112,7 +110,7 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--database-url", help="measure only this (empty) database")
-    parser.add_argument("--city", default=str(REPO / "cities" / "changzhou"))
+    parser.add_argument("--city", required=True, help="a city directory, e.g. cities/<slug>")
     args = parser.parse_args()
     city = load_city(args.city)
     print(f"{args.listings} listings, {args.queries} queries of each kind")

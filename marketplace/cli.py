@@ -7,10 +7,22 @@ import sys
 
 import click
 
+from marketplace.errors import MarketplaceError
 from marketplace.settings import Settings
 
 
-@click.group()
+class _Commands(click.Group):
+    """Prints a user's mistake (a bad setting, an invalid value) as one line and exits 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MarketplaceError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Taocity: a city's own local-services marketplace."""
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from marketplace.errors import MarketplaceError
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
@@ -15,7 +17,9 @@ class Settings(BaseSettings):
         default="sqlite://var/taocity.sqlite3",
         description="postgres://user:pass@host:port/db or sqlite://PATH (sqlite://:memory: too)",
     )
-    city_dir: Path = Field(default=Path("cities/changzhou"), description="the city to serve")
+    city_dir: Path | None = Field(
+        default=None, description="the city directory to serve, e.g. cities/<slug>"
+    )
     session_secret: str = Field(
         default="dev-only-not-secret", min_length=16, description="signs session cookies"
     )
@@ -32,3 +36,13 @@ class Settings(BaseSettings):
     meili_key: str | None = None
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
+
+    def require_city_dir(self) -> Path:
+        """The city directory, or a clear error naming the variable when it is not set."""
+        if self.city_dir is None:
+            raise SettingsError("CITY_DIR: not set; point it at a city directory (cities/<slug>)")
+        return self.city_dir
+
+
+class SettingsError(MarketplaceError):
+    code = "settings"

@@ -42,7 +42,7 @@ def seed(count: int, seed_value: int) -> None:
     settings = Settings()
 
     async def run() -> str:
-        city = load_city(settings.city_dir)
+        city = load_city(settings.require_city_dir())
         await db.init_db(settings.database_url)
         try:
             report = await seed_demo(city, count=count, seed=seed_value)
