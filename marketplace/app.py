@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from marketplace import db
 from marketplace.accounts import passwords
 from marketplace.city import City
 from marketplace.settings import Settings
+from marketplace.worker import job_loop
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import Catalogs
 from web.middleware.csrf import CsrfMiddleware
@@ -36,9 +38,16 @@ def create_app(city: City, settings: Settings, *, manage_database: bool = True) 
         if manage_database:
             await db.init_db(settings.database_url)
         await asyncio.to_thread(passwords.prepare)
+        jobs = None
+        if manage_database and settings.run_jobs_in_web:
+            jobs = asyncio.create_task(job_loop(settings), name="taocity-jobs")
         try:
             yield
         finally:
+            if jobs is not None:
+                jobs.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await jobs
             if manage_database:
                 await db.close_db()
 

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
         default=False, description="mark cookies Secure; set true behind HTTPS in production"
     )
     debug: bool = False
+    # the embedded set-up is one process: background jobs run inside the web process unless a
+    # separate `taocity worker` runs them (None: inside when the database is SQLite)
+    jobs_in_web: bool | None = None
     # login throttling: failures allowed inside the window before further attempts are refused
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
@@ -36,6 +39,12 @@ class Settings(BaseSettings):
     meili_key: str | None = None
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
+
+    @property
+    def run_jobs_in_web(self) -> bool:
+        if self.jobs_in_web is not None:
+            return self.jobs_in_web
+        return self.database_url.startswith("sqlite:")
 
     def require_city_dir(self) -> Path:
         """The city directory, or a clear error naming the variable when it is not set."""

@@ -27,10 +27,9 @@ class Job:
 
 async def purge_login_attempts(settings: Settings) -> int:
     """Attempts older than the throttle window can no longer count against anyone."""
-    from marketplace.accounts.models import LoginAttempt
+    from marketplace.accounts.ratelimit import prune_attempts
 
-    cutoff = datetime.now(UTC) - timedelta(seconds=settings.login_window_s)
-    return await LoginAttempt.filter(created_at__lt=cutoff).delete()
+    return await prune_attempts(datetime.now(UTC) - timedelta(seconds=settings.login_window_s))
 
 
 JOBS: tuple[Job, ...] = (Job("purge-login-attempts", 600, purge_login_attempts),)
