@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,31 +104,26 @@ class _Reader:
         for problem in problems:
             self.add(file, problem.field or "(file)", problem.reason)
 
-    def toml(self) -> dict[str, Any] | None:
-        path = self.root / CITY_FILE
-        if not path.is_file():
-            self.add(CITY_FILE, "(file)", "not found")
-            return None
-        try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as exc:
-            self.add(CITY_FILE, "(syntax)", f"not UTF-8 text: {exc}")
-        except tomllib.TOMLDecodeError as exc:
-            self.add(CITY_FILE, "(syntax)", str(exc))
-        return None
-
-    def json(self, name: str) -> object | None:
+    def _parsed(
+        self, name: str, parse: Callable[[str], Any], syntax_errors: tuple[type[Exception], ...]
+    ) -> Any | None:
         path = self.root / name
         if not path.is_file():
             self.add(name, "(file)", "not found")
             return None
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return parse(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
             self.add(name, "(syntax)", f"not UTF-8 text: {exc}")
-        except json.JSONDecodeError as exc:
+        except syntax_errors as exc:
             self.add(name, "(syntax)", str(exc))
         return None
+
+    def toml(self) -> dict[str, Any] | None:
+        return self._parsed(CITY_FILE, tomllib.loads, (tomllib.TOMLDecodeError,))
+
+    def json(self, name: str) -> object | None:
+        return self._parsed(name, json.loads, (json.JSONDecodeError,))
 
     def settings(self, raw: dict[str, Any]) -> CitySettings | None:
         try:
