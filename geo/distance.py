@@ -15,29 +15,33 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.coords import LatLng
 
-_WGS84 = Geod(ellps="WGS84")
+WGS84 = Geod(ellps="WGS84")
 
 
 def geodesic_m(a: LatLng, b: LatLng) -> float:
-    _, _, metres = _WGS84.inv(a.lng, a.lat, b.lng, b.lat)
+    _, _, metres = WGS84.inv(a.lng, a.lat, b.lng, b.lat)
     return float(metres)
 
 
 def distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
     """Shortest geodesic distance between two geometries; 0 when they touch or overlap."""
     if isinstance(a, Point) and isinstance(b, Point):
-        _, _, metres = _WGS84.inv(a.x, a.y, b.x, b.y)
+        _, _, metres = WGS84.inv(a.x, a.y, b.x, b.y)
         return float(metres)
     if a.intersects(b):
         return 0.0
     pa, pb = ops.nearest_points(a, b)
-    _, _, metres = _WGS84.inv(pa.x, pa.y, pb.x, pb.y)
+    _, _, metres = WGS84.inv(pa.x, pa.y, pb.x, pb.y)
     return float(metres)
+
+
+def destination(start: LatLng, azimuth_deg: float, metres: float) -> LatLng:
+    """The point `metres` away from `start` along the geodesic leaving at `azimuth_deg`."""
+    lng, lat, _ = WGS84.fwd(start.lng, start.lat, azimuth_deg, metres)
+    return LatLng(float(lat), float(lng))
 
 
 def bounding_box(center: LatLng, radius_m: float) -> tuple[LatLng, LatLng]:
     """South-west and north-east corners of a box that contains the circle around `center`."""
-    lngs, lats, _ = _WGS84.fwd(
-        [center.lng] * 4, [center.lat] * 4, [0, 90, 180, 270], [radius_m] * 4
-    )
+    lngs, lats, _ = WGS84.fwd([center.lng] * 4, [center.lat] * 4, [0, 90, 180, 270], [radius_m] * 4)
     return LatLng(min(lats), min(lngs)), LatLng(max(lats), max(lngs))

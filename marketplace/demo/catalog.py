@@ -15,13 +15,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import shapely
-from pyproj import Geod
 from shapely.geometry import Polygon
-from shapely.geometry.polygon import orient
 
 from geo.areas import District, pick_name
 from geo.coords import LatLng
+from geo.distance import destination
+from geo.service_areas import clip_to, geodesic_circle
 from listings.types import OfferingKind, Vertical
 from marketplace.city import Category, City, Landmark
 from marketplace.demo import DEFAULT_COUNT, DEFAULT_SEED, EXTERNAL_ID_PREFIX
@@ -50,8 +49,6 @@ NEAR_ANCHOR: dict[Vertical, float] = {
 }
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
-GEOD = Geod(ellps="WGS84")
-CIRCLE_POINTS = 48
 SERVICE_RADIUS_M = (3000, 8000)
 JITTER_SIGMA_M = (800.0, 2000.0)
 # 6 decimals is about 0.1 m: plenty for a shop, and short in JSON and URLs
@@ -204,8 +201,8 @@ class Places:
                 # distance of a 2-D gaussian from its mean is Rayleigh-distributed
                 distance = sigma * math.sqrt(-2.0 * math.log(1.0 - rng.random()))
                 azimuth = rng.uniform(-180.0, 180.0)
-                lng, lat, _ = GEOD.fwd(anchor.point.lng, anchor.point.lat, azimuth, distance)
-                point = _rounded(lat, lng)
+                moved = destination(anchor.point, azimuth, distance)
+                point = _rounded(moved.lat, moved.lng)
                 if self._fits(point, district):
                     return Spot(point, district, anchor.landmark)
         return Spot(self._uniform(rng, district), district, None)
@@ -224,24 +221,11 @@ def _rounded(lat: float, lng: float) -> LatLng:
 
 
 def service_area(city: City, point: LatLng, radius_m: float) -> Polygon:
-    """A geodesic circle around `point`, clipped to the city; the piece holding the point."""
-    azimuths = [i * 360.0 / CIRCLE_POINTS for i in range(CIRCLE_POINTS)]
-    lngs, lats, _ = GEOD.fwd(
-        [point.lng] * CIRCLE_POINTS,
-        [point.lat] * CIRCLE_POINTS,
-        azimuths,
-        [radius_m] * CIRCLE_POINTS,
-    )
-    circle = Polygon(zip(lngs, lats, strict=True))
-    clipped = shapely.intersection(circle, city.area.boundary)
-    pieces = [
-        g for g in getattr(clipped, "geoms", [clipped]) if isinstance(g, Polygon) and not g.is_empty
-    ]
-    # a circle reaching over a bend of the boundary can split; the listing serves its own side
-    holding = [g for g in pieces if g.covers(point.to_point())]
-    if not holding:
+    """A geodesic circle around `point`, clipped to the city."""
+    area = clip_to(geodesic_circle(point, radius_m), city.area.boundary, point)
+    if area is None:
         raise DemoError(f"service area around {point} does not cover it")
-    return orient(max(holding, key=lambda g: g.area), sign=1.0)
+    return area
 
 
 # --- money -------------------------------------------------------------------------------------
