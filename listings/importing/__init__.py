@@ -1,0 +1,1 @@
+"""Bulk import of merchants and their listings from CSV or JSON Lines, one per row."""
