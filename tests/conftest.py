@@ -29,6 +29,7 @@ class _Databases:
         self.tmp = tmp
         self.urls: dict[str, str] = {}
         self.cluster: PostgisCluster | None = None
+        self.cluster_url: str | None = None
 
     def raw_url(self, backend: str) -> str:
         if backend == "sqlite":
@@ -36,8 +37,11 @@ class _Databases:
         if url := os.environ.get("TEST_DATABASE_URL"):
             return url
         if self.cluster is None:
+            # started once per session: a failing migration must not start a second cluster
             self.cluster = PostgisCluster()
-        return self.cluster.start()
+            self.cluster_url = self.cluster.start()
+        assert self.cluster_url is not None
+        return self.cluster_url
 
     async def url(self, backend: str) -> str:
         if backend not in self.urls:

@@ -17,6 +17,7 @@ from web import csrf
 from web.auth import client_ip, require_account, sign_in, sign_out
 from web.i18n import negotiate, request_locale
 from web.middleware.locale import remember_locale
+from web.openapi import Operation, api_route, openapi_json
 from web.validation import parse_json
 
 PREFIX = "/api/v1"
@@ -36,6 +37,21 @@ class LoginIn(BaseModel):
 
     identifier: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
+
+
+class AccountOut(BaseModel):
+    id: int
+    display_name: str
+    email: str | None
+    phone: str | None
+    roles: list[str]
+    locale: str
+    created_at: str | None
+
+
+class SessionOut(BaseModel):
+    account: AccountOut
+    csrf_token: str = Field(description="send as X-CSRF-Token on unsafe requests")
 
 
 def account_json(account: Account) -> dict[str, Any]:
@@ -97,8 +113,56 @@ async def me(request: Request) -> Response:
 
 
 routes = [
-    Route(f"{PREFIX}/auth/signup", signup, methods=["POST"], name="api_signup"),
-    Route(f"{PREFIX}/auth/login", login, methods=["POST"], name="api_login"),
-    Route(f"{PREFIX}/auth/logout", logout, methods=["POST"], name="api_logout"),
-    Route(f"{PREFIX}/me", me, methods=["GET"], name="api_me"),
+    api_route(
+        Operation(
+            "POST",
+            f"{PREFIX}/auth/signup",
+            "Create an account and sign in",
+            "accounts",
+            body=SignupIn,
+            response=SessionOut,
+            status=201,
+        ),
+        signup,
+        name="api_signup",
+    ),
+    api_route(
+        Operation(
+            "POST",
+            f"{PREFIX}/auth/login",
+            "Sign in",
+            "accounts",
+            body=LoginIn,
+            response=SessionOut,
+            errors=(401, 422, 429),
+        ),
+        login,
+        name="api_login",
+    ),
+    api_route(
+        Operation(
+            "POST",
+            f"{PREFIX}/auth/logout",
+            "Sign out everywhere",
+            "accounts",
+            status=204,
+            errors=(403,),
+        ),
+        logout,
+        name="api_logout",
+    ),
+    api_route(
+        Operation(
+            "GET",
+            f"{PREFIX}/me",
+            "The signed-in account",
+            "accounts",
+            response=SessionOut,
+            errors=(),
+            signed_in=True,
+        ),
+        me,
+        name="api_me",
+    ),
+    Route(f"{PREFIX}/openapi.json", openapi_json, methods=["GET"], name="api_openapi"),
 ]
