@@ -19,7 +19,7 @@ from tortoise.migrations.executor import MigrationExecutor
 from marketplace.errors import MarketplaceError
 
 APP_LABEL = "taocity"
-MODEL_MODULES = ["marketplace.accounts.models", "listings.models"]
+MODEL_MODULES = ["marketplace.accounts.models", "listings.models", "listings.photos.models"]
 MIGRATIONS_MODULE = "marketplace.migrations"
 
 

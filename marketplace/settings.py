@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     meili_key: str | None = None
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
+    media_dir: Path = Path("var/media")
+    photo_max_bytes: int = 10 * 1024 * 1024
 
     @property
     def run_jobs_in_web(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from web.routes import api, auth, health, ops, pages
+from web.routes import api, auth, health, ops, pages, photos
 from web.templating import STATIC_DIR
 
 
@@ -15,6 +15,7 @@ def all_routes() -> list[BaseRoute]:
         *auth.routes,
         *ops.routes,
         *api.routes,
+        *photos.routes,
         *health.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
