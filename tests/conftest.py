@@ -102,3 +102,9 @@ async def db_url(db: str, databases: _Databases) -> str:
 def city():
 
     return load_city(CITY_DIR)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API leaves its own event loop installed in this
+    thread, which the async tests' session loop cannot share."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
