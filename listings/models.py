@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from geo.fields import PointField, PolygonField
-from listings.types import ListingStatus, MerchantStatus, OfferingKind, Vertical
+from listings.types import ListingAction, ListingStatus, MerchantStatus, OfferingKind, Vertical
 
 
 class Merchant(Model):
@@ -19,11 +19,25 @@ class Merchant(Model):
     )
     contact_phone = fields.CharField(max_length=32, null=True)
     contact_email = fields.CharField(max_length=254, null=True)
+    contact_name = fields.CharField(max_length=64, null=True)
+    # what the applicant said the business is; null for merchants loaded in bulk
+    vertical = fields.CharEnumField(Vertical, max_length=16, null=True)
+    category = fields.CharField(max_length=40, null=True)
+    address = fields.JSONField(default=dict)  # per locale
+    location = PointField(null=True)
+    district = fields.CharField(max_length=40, null=True)
+    # the operator's review: kept after approval so the history of a decision stays visible
+    rejection_reason = fields.TextField(null=True)
+    reviewed_by = fields.ForeignKeyField(
+        "taocity.Account", related_name="reviewed_merchants", null=True, on_delete=fields.SET_NULL
+    )
+    reviewed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "merchants"
+        indexes = (("status", "created_at"),)
 
 
 class MerchantStaff(Model):
@@ -58,12 +72,18 @@ class Listing(Model):
     district = fields.CharField(max_length=40, null=True, db_index=True)
     # {"mon": [["09:00", "21:00"]], ..., "sun": []} in the city's timezone
     weekly_hours = fields.JSONField(default=dict)
+    # {"2026-10-01": [["10:00", "16:00"]]} and [{"start", "end", "reason"}]: listings.hours
+    hours_exceptions = fields.JSONField(default=dict)
+    closures = fields.JSONField(default=list)
     # per-vertical details: cuisine, seats, subjects, grades, delivery ...
     attributes = fields.JSONField(default=dict)
     tags = fields.JSONField(default=list)
     status = fields.CharEnumField(
         ListingStatus, default=ListingStatus.DRAFT, max_length=16, db_index=True
     )
+    # set when an operator hid the listing: only an operator may then put it back
+    hidden_by_operator = fields.BooleanField(default=False)
+    hidden_reason = fields.TextField(null=True)
     rating_avg = fields.FloatField(null=True)
     rating_count = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -93,3 +113,56 @@ class Offering(Model):
 
     class Meta:
         table = "offerings"
+
+
+class MerchantInvite(Model):
+    """An owner's invitation for someone to join the merchant's staff.
+
+    Only a hash of the token is stored: the token itself travels once, to the invitee.
+    """
+
+    id = fields.IntField(primary_key=True)
+    merchant = fields.ForeignKeyField(
+        "taocity.Merchant", related_name="invites", on_delete=fields.CASCADE
+    )
+    # exactly one of email and phone, normalised like an account's sign-in name
+    email = fields.CharField(max_length=254, null=True)
+    phone = fields.CharField(max_length=20, null=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    invited_by = fields.ForeignKeyField(
+        "taocity.Account", related_name="sent_invites", null=True, on_delete=fields.SET_NULL
+    )
+    accepted_by = fields.ForeignKeyField(
+        "taocity.Account", related_name="accepted_invites", null=True, on_delete=fields.SET_NULL
+    )
+    expires_at = fields.DatetimeField()
+    accepted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "merchant_invites"
+
+
+class ListingChange(Model):
+    """One entry of a listing's audit trail: who did what, and each field's old and new value.
+
+    Written in the same transaction as the change it describes.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    listing = fields.ForeignKeyField(
+        "taocity.Listing", related_name="changes", on_delete=fields.CASCADE
+    )
+    # null for the system (bulk import, demo seed) or for an account deleted since
+    actor = fields.ForeignKeyField(
+        "taocity.Account", related_name="listing_changes", null=True, on_delete=fields.SET_NULL
+    )
+    at = fields.DatetimeField(auto_now_add=True)
+    action = fields.CharEnumField(ListingAction, max_length=24)
+    # {"field": [old, new]}, JSON values as the listing stores them
+    changes = fields.JSONField(default=dict)
+    note = fields.TextField(null=True)
+
+    class Meta:
+        table = "listing_changes"
+        indexes = (("listing_id", "at"),)

@@ -1,4 +1,9 @@
-"""Verbs of the listings domain. Callers pass the loaded City; nothing here reads config files."""
+"""Verbs of the listings domain. Callers pass the loaded City; nothing here reads config files.
+
+The merchant- and operator-facing verbs, with permission checks and full validation, are in
+`listings.catalogue` (listings), `listings.offerings` and `listings.onboarding` (merchants).
+Here: positions, the system's own low-level `create_listing`, and counts for the home page.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from geo.coords import CoordinateError, LatLng
+from listings import audit
 from listings.errors import OutsideCity
 from listings.models import Listing, Merchant
-from listings.types import ListingStatus, Vertical
+from listings.types import ListingAction, ListingStatus, Vertical
 from marketplace.errors import FieldError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -44,7 +50,11 @@ async def create_listing(
     lng: object,
     **details: Any,
 ) -> Listing:
-    """A draft listing of `merchant` at a checked position; refused whole on any bad field."""
+    """A draft listing of `merchant` at a checked position; refused whole on any bad field.
+
+    The system's path (no actor, no permission check, `details` written as given): people's
+    edits go through `listings.catalogue.create_listing`, which checks every field.
+    """
     errors: list[FieldError] = []
     try:
         vertical = Vertical(vertical)
@@ -65,7 +75,7 @@ async def create_listing(
     if errors:
         raise ValidationFailed("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
     async with in_transaction():
-        return await Listing.create(
+        listing = await Listing.create(
             merchant=merchant,
             vertical=vertical,
             category=category,
@@ -75,6 +85,9 @@ async def create_listing(
             status=ListingStatus.DRAFT,
             **details,
         )
+        changes = audit.diff({}, audit.listing_snapshot(listing))
+        await audit.record(listing, None, ListingAction.CREATED, changes)
+    return listing
 
 
 async def count_published_listings() -> int:

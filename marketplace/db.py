@@ -19,7 +19,12 @@ from tortoise.migrations.executor import MigrationExecutor
 from marketplace.errors import MarketplaceError
 
 APP_LABEL = "taocity"
-MODEL_MODULES = ["marketplace.accounts.models", "listings.models", "listings.photos.models"]
+MODEL_MODULES = [
+    "marketplace.accounts.models",
+    "listings.models",
+    "marketplace.notices.models",
+    "listings.photos.models",
+]
 MIGRATIONS_MODULE = "marketplace.migrations"
 
 
