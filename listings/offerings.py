@@ -23,7 +23,7 @@ from listings.permissions import Action, require_for_listing
 from listings.types import KIND_FOR_VERTICAL, ListingAction, OfferingKind, Vertical
 from listings.verticals import DETAILS, as_input, validate_details
 from marketplace.accounts.models import Account
-from marketplace.errors import Conflict, FieldError, ValidationFailed
+from marketplace.errors import Conflict, FieldError, NotFound, ValidationFailed
 from marketplace.notices.services import atomic
 
 if TYPE_CHECKING:
@@ -113,7 +113,24 @@ def offering_as_input(offering: Offering, minor_units: int) -> dict[str, Any]:
 
 
 async def _locked_listing(listing_id: int) -> Listing:
-    return await Listing.filter(id=listing_id).select_for_update().get()
+    listing = await Listing.filter(id=listing_id).select_for_update().first()
+    if listing is None:
+        raise NotFound("No such listing.")
+    return listing
+
+
+async def _locked_offering(offering_id: int) -> Offering:
+    offering = await Offering.filter(id=offering_id).select_for_update().first()
+    if offering is None:
+        raise NotFound("No such offering.")
+    return offering
+
+
+async def _listing_of(offering: Offering) -> Listing:
+    listing = await Listing.get_or_none(id=offering.listing_id)  # type: ignore[attr-defined]
+    if listing is None:
+        raise NotFound("No such listing.")
+    return listing
 
 
 async def add_offering(
@@ -139,11 +156,11 @@ async def update_offering(
     city: City, actor: Account | None, offering: Offering, changes: Mapping[str, Any]
 ) -> Offering:
     """Apply `changes` (any input field) to an offering; the result is checked as a whole."""
-    listing = await Listing.get(id=offering.listing_id)  # type: ignore[attr-defined]
+    listing = await _listing_of(offering)
     await require_for_listing(actor, Action.EDIT, listing)
     async with atomic():
         locked = await _locked_listing(listing.id)
-        current = await Offering.filter(id=offering.id).select_for_update().get()
+        current = await _locked_offering(offering.id)
         merged = {**offering_as_input(current, city.minor_units), **changes}
         columns = prepare_offering(
             city, Vertical(locked.vertical), merged, listing_attributes=locked.attributes
@@ -159,11 +176,11 @@ async def update_offering(
 
 
 async def remove_offering(actor: Account | None, offering: Offering) -> None:
-    listing = await Listing.get(id=offering.listing_id)  # type: ignore[attr-defined]
+    listing = await _listing_of(offering)
     await require_for_listing(actor, Action.EDIT, listing)
     async with atomic():
         locked = await _locked_listing(listing.id)
-        current = await Offering.filter(id=offering.id).select_for_update().get()
+        current = await _locked_offering(offering.id)
         before = audit.offering_snapshot(current)
         await current.delete()
         changes = audit.diff(before, {}, prefix=f"offering.{offering.id}.")

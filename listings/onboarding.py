@@ -128,6 +128,8 @@ async def apply(
     if errors:
         raise failed(errors)
     async with atomic():
+        # the applicant's row is the lock that keeps two quick submits from both getting in
+        await locked_account(applicant.id)
         if await Merchant.filter(owner_id=applicant.id, status=MerchantStatus.PENDING).exists():
             raise Conflict("you already have an application waiting for review")
         merchant = await Merchant.create(

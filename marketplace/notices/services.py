@@ -59,7 +59,8 @@ async def deliver(mails: Iterable[Mail]) -> None:
 async def atomic() -> AsyncIterator[None]:
     """A transaction whose notices are e-mailed after it commits, and never if it rolls back.
 
-    Nested inside another `atomic()`, it is a savepoint and the outermost one sends.
+    Nested inside another `atomic()`, it is a savepoint and the outermost one sends. Inside a
+    plain `in_transaction()` it refuses to start: that commit is not one it can wait for.
     """
     outer = _pending.get()
     if outer is not None:
@@ -71,6 +72,9 @@ async def atomic() -> AsyncIterator[None]:
             del outer[kept:]  # the savepoint rolled back: so did its notices
             raise
         return
+    if _in_plain_transaction():
+        # an outer transaction we did not open could still roll back after our mail went out
+        raise RuntimeError("open the outer transaction with notices.atomic(), not in_transaction()")
     pending: list[Mail] = []
     token = _pending.set(pending)
     try:

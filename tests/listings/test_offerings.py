@@ -9,7 +9,7 @@ import pytest
 from listings import catalogue, offerings
 from listings.models import Offering
 from marketplace.city import City
-from marketplace.errors import PermissionDenied, ValidationFailed
+from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.support.catalogue_inputs import (
     make_resident,
     merchant_with_owner,
@@ -58,3 +58,39 @@ async def test_offerings_are_added_changed_and_removed_by_staff_only(db: str, ci
 
     await offerings.remove_offering(owner, bread)
     assert not await Offering.filter(id=bread.id).exists()
+
+
+async def test_a_removed_offering_is_not_found(db: str, city: City) -> None:
+    merchant, owner = await merchant_with_owner()
+    listing = await catalogue.create_listing(city, owner, merchant, **shop_input())
+    bread = await Offering.get(listing_id=listing.id)
+    await offerings.remove_offering(owner, bread)
+    with pytest.raises(NotFound):
+        await offerings.update_offering(city, owner, bread, {"price": "1"})
+    with pytest.raises(NotFound):
+        await offerings.remove_offering(owner, bread)
+
+
+async def test_a_menu_takes_dishes_not_products(db: str, city: City) -> None:
+    merchant, owner = await merchant_with_owner()
+    values = {
+        "vertical": "restaurant",
+        "category": "noodles",
+        "name": {"zh-CN": "面馆", "en": "Noodles"},
+        "lat": 31.7782,
+        "lng": 119.9516,
+        "offerings": [
+            {"name": {"zh-CN": "红汤面"}, "price": "18", "tags": ["signature", "spicy"]},
+            {"name": {"zh-CN": "辣酱"}, "price": "8", "stock": 5},
+        ],
+    }
+    before = await row_counts()
+    with pytest.raises(ValidationFailed) as err:
+        await catalogue.create_listing(city, owner, merchant, **values)
+    assert {e.field: e.reason for e in err.value.errors} == {"offerings[1].stock": "unknown field"}
+    assert await row_counts() == before
+    values["offerings"] = values["offerings"][:1]
+    listing = await catalogue.create_listing(city, owner, merchant, **values)
+    dish = await Offering.get(listing_id=listing.id)
+    assert (dish.kind, dish.price) == ("dish", 1800)
+    assert dish.attributes == {"tags": ["signature", "spicy"]}

@@ -281,3 +281,14 @@ async def test_a_pending_merchant_cannot_invite(db: str, city: City) -> None:
     with pytest.raises(WrongState):
         await onboarding.invite_staff(owner, merchant, "someone@example.test")
     assert await MerchantInvite.all().count() == 0
+
+
+async def test_two_quick_submits_make_one_application(db: str, city: City) -> None:
+    applicant = await make_resident()
+    results = await asyncio.gather(
+        onboarding.apply(city, applicant, **application()),
+        onboarding.apply(city, applicant, **application()),
+        return_exceptions=True,
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Merchant"]
+    assert await Merchant.filter(owner_id=applicant.id).count() == 1

@@ -129,6 +129,10 @@ async def test_notify_in_a_transaction_it_cannot_see_commit_is_refused(
         async with in_transaction():
             await notices.notify(account, "x", TITLE)
     assert mailer.sent == []
+    with pytest.raises(RuntimeError, match=r"notices\.atomic"):
+        async with in_transaction(), notices.atomic():
+            await notices.notify(account, "y", TITLE)
+    assert mailer.sent == [] and await Notice.all().count() == 0
 
 
 async def test_an_account_without_email_gets_the_notice_only(
