@@ -99,11 +99,12 @@ def worker(once: bool) -> None:
 
 
 def _attach_subcommands() -> None:
+    from listings.importing.cli import import_group
     from marketplace.accounts.cli import operator
     from marketplace.city.cli import city
     from marketplace.demo.cli import demo
 
-    for group in (city, operator, demo):
+    for group in (city, operator, demo, import_group):
         main.add_command(group)
 
 

@@ -2,7 +2,8 @@
 
 Hours:     "mon-fri 09:00-21:00; sat,sun 10:00-14:00,17:00-22:00"  ("daily", "closed" too)
 Offerings: "日常保洁|Regular cleaning|120|duration=120; 深度保洁|Deep cleaning|380|duration=240"
-           names in the city's locale order, then the price in major units, then key=value extras.
+           names in the city's locale order, then the price in major units, then key=value extras
+           ("tags=signature,spicy" is a list).
 A cell that starts with "{" or "[" is read as JSON instead.
 """
 
@@ -97,6 +98,10 @@ def parse_offerings(
             key, eq, val = extra.partition("=")
             if not eq or not key.strip():
                 raise ValidationFailed.on(f"{field}[{index}]", f"expected key=value, got {extra!r}")
-            item[key.strip()] = val.strip()
+            key = key.strip()
+            # tags are a list: "tags=signature,spicy"
+            item[key] = (
+                [t.strip() for t in val.split(",") if t.strip()] if key == "tags" else val.strip()
+            )
         items.append(item)
     return items
