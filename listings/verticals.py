@@ -229,7 +229,8 @@ class DishDetails(OfferingDetails):
 
 class ServiceDetails(OfferingDetails):
     COLUMNS = frozenset({*OfferingDetails.COLUMNS, "duration_min"})
-    duration_min: Annotated[int, Field(ge=15, le=1440)]
+    # live-in care is sold in packages of days (月嫂 26 天), so up to 60 days
+    duration_min: Annotated[int, Field(ge=15, le=60 * 1440)]
 
 
 class LessonDetails(OfferingDetails):

@@ -20,8 +20,8 @@ from shapely.geometry import Polygon
 from geo.areas import District, pick_name
 from geo.coords import LatLng
 from geo.distance import destination
-from geo.service_areas import clip_to, geodesic_circle
-from listings.types import OfferingKind, Vertical
+from listings.service_area import radius_area
+from listings.types import GRADES, DishTag, OfferingKind, ServiceAreaMode, Vertical
 from marketplace.city import Category, City, Landmark
 from marketplace.demo import DEFAULT_COUNT, DEFAULT_SEED, EXTERNAL_ID_PREFIX
 from marketplace.demo import names as pool
@@ -54,6 +54,7 @@ JITTER_SIGMA_M = (800.0, 2000.0)
 # 6 decimals is about 0.1 m: plenty for a shop, and short in JSON and URLs
 COORD_DIGITS = 6
 DISH_PRICE_RANGE = (8, 168)  # whole major units
+SPICY_CATEGORIES = frozenset({"hotpot", "bbq", "noodles", "snacks"})
 ANCHOR_TRIES = 60
 UNIFORM_TRIES = 20_000
 NAME_TRIES = 40
@@ -220,14 +221,6 @@ def _rounded(lat: float, lng: float) -> LatLng:
     return LatLng(round(lat, COORD_DIGITS), round(lng, COORD_DIGITS))
 
 
-def service_area(city: City, point: LatLng, radius_m: float) -> Polygon:
-    """A geodesic circle around `point`, clipped to the city."""
-    area = clip_to(geodesic_circle(point, radius_m), city.area.boundary, point)
-    if area is None:
-        raise DemoError(f"service area around {point} does not cover it")
-    return area
-
-
 # --- money -------------------------------------------------------------------------------------
 
 
@@ -378,8 +371,8 @@ class CatalogBuilder:
             Vertical.SHOP: self._shop,
         }[draft.vertical]
         name, offerings, hours, attributes, tags = build(draft)
-        radius = attributes.get("service_radius_m") or attributes.get("delivery_radius_m")
-        area = service_area(self.city, spot.point, radius) if radius else None
+        radius = attributes.get("service_radius_m")
+        area = radius_area(self.city, spot.point, radius).polygon if radius else None
         rating_count = 0 if rng.random() < 0.04 else int(10 ** rng.uniform(0, math.log10(2000)))
         rating = round(rng.triangular(3.5, 5.0, 4.5), 1) if rating_count else None
         return DemoListing(
@@ -469,8 +462,9 @@ class CatalogBuilder:
                 OfferingKind.DISH,
                 self._item_name(item),
                 _clamped_price(rng, item.price, self.scale, low, high),
+                attributes={"tags": self._dish_tags(slug, first=n == 0)},
             )
-            for item in self._pick_items(pool.RESTAURANT_DISHES, slug)
+            for n, item in enumerate(self._pick_items(pool.RESTAURANT_DISHES, slug))
         ]
         hours = _restaurant_hours(rng, slug)
         mean = sum(o.price for o in offerings) // len(offerings)
@@ -480,12 +474,22 @@ class CatalogBuilder:
             "cuisine": rng.choice(pool.CUISINES.get(slug) or pool.CUISINES[FALLBACK]),
             "avg_price_per_person": max(per_person, self.scale),
             "seats": seats,
+            # sit-down places take reservations; a counter with a few stools does not
+            "reservations": seats >= 20,
         }
         tags = rng.sample(pool.RESTAURANT_TAGS.get(slug) or pool.RESTAURANT_TAGS[FALLBACK], 1)
         tags += rng.sample(pool.COMMON_RESTAURANT_TAGS, rng.randint(1, 2))
         if any(start > end for ranges in hours.values() for start, end in ranges):
             tags.append("late_night")
         return name, offerings, hours, attributes, tags
+
+    def _dish_tags(self, slug: str, *, first: bool) -> list[str]:
+        tags = [DishTag.SIGNATURE.value] if first else []
+        if slug in SPICY_CATEGORIES and self.rng.random() < 0.5:
+            tags.append(DishTag.SPICY.value)
+        if self.rng.random() < 0.08:
+            tags.append(DishTag.NEW.value)
+        return tags
 
     def _housekeeping(self, draft: _Draft) -> Built:
         rng, slug = self.rng, draft.category.slug
@@ -515,6 +519,7 @@ class CatalogBuilder:
         )
         attributes = {
             "min_notice_hours": rng.choice(notice),
+            "service_area_mode": ServiceAreaMode.RADIUS.value,
             "service_radius_m": rng.randrange(SERVICE_RADIUS_M[0], SERVICE_RADIUS_M[1] + 1, 500),
         }
         tags = rng.sample(pool.HOUSEKEEPING_TAGS, rng.randint(2, 3))
@@ -553,13 +558,21 @@ class CatalogBuilder:
         offerings = self._lessons(subjects, levels, formats, trial)
         # a catalogue with a single lesson gets a trial lesson as its second offering
         trial = any(o.attributes.get("trial") for o in offerings)
+        covered = {grade for lv in levels for grade in lv.grades}
+        regular = [o for o in offerings if not o.attributes.get("trial")]
         attributes: dict[str, Any] = {
             "subjects": [slug for slug, _ in picked],
-            "grades": [lv.slug for lv in levels],
+            "grades": [grade for grade in GRADES if grade in covered],
             "formats": formats,
+            "lesson_minutes": max(
+                (o.duration_min or 0 for o in regular), key=[o.duration_min for o in regular].count
+            ),
             "trial_lesson": trial,
         }
+        if trial:
+            attributes["trial_price"] = next(o.price for o in offerings if o.attributes["trial"])
         if "at_home" in formats:
+            attributes["service_area_mode"] = ServiceAreaMode.RADIUS.value
             attributes["service_radius_m"] = rng.randrange(
                 SERVICE_RADIUS_M[0], SERVICE_RADIUS_M[1] + 1, 500
             )
@@ -595,7 +608,7 @@ class CatalogBuilder:
                     ),
                     price(rng, fmt.per_hour * minutes // 60, self.scale),
                     duration_min=minutes,
-                    attributes={"format": fmt.slug, "grade": level.slug},
+                    attributes={"format": fmt.slug, "trial": False},
                 )
             )
         if trial or len(lessons) < 2:
@@ -611,7 +624,7 @@ class CatalogBuilder:
                     ),
                     price(rng, rng.choice(pool.TUTOR_TRIAL_PRICES), self.scale, jitter=False),
                     duration_min=minutes,
-                    attributes={"trial": True},
+                    attributes={"format": formats[0], "trial": True},
                 ),
             )
         return lessons
@@ -647,7 +660,8 @@ class CatalogBuilder:
             "delivery": delivery,
         }
         if delivery:
-            attributes["delivery_radius_m"] = rng.randrange(
+            attributes["service_area_mode"] = ServiceAreaMode.RADIUS.value
+            attributes["service_radius_m"] = rng.randrange(
                 SERVICE_RADIUS_M[0], SERVICE_RADIUS_M[1] + 1, 500
             )
         tags = rng.sample(pool.SHOP_TAGS, rng.randint(0, 2))

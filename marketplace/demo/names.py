@@ -32,6 +32,7 @@ class Level(NamedTuple):
     slug: str
     zh: str
     en: str
+    grades: tuple[str, ...]  # the catalogue's school years this level covers
 
 
 class Format(NamedTuple):
@@ -394,15 +395,18 @@ HOUSEKEEPING_TAGS: tuple[str, ...] = (
 
 # --- tutoring (家教) ----------------------------------------------------------------------------
 
+_PRIMARY = tuple(f"primary_{n}" for n in range(1, 7))
+_JUNIOR = tuple(f"junior_{n}" for n in range(1, 4))
+_SENIOR = tuple(f"senior_{n}" for n in range(1, 4))
 _SCHOOL = (
-    Level("primary", "小学", "Primary"),
-    Level("junior_high", "初中", "Junior High"),
-    Level("senior_high", "高中", "Senior High"),
+    Level("primary", "小学", "Primary", _PRIMARY),
+    Level("junior_high", "初中", "Junior High", _JUNIOR),
+    Level("senior_high", "高中", "Senior High", _SENIOR),
 )
 _AGES = (
-    Level("kids", "少儿", "Kids'"),
-    Level("teens", "青少年", "Teen"),
-    Level("adults", "成人", "Adult"),
+    Level("kids", "少儿", "Kids'", ("preschool", *_PRIMARY)),
+    Level("teens", "青少年", "Teen", _JUNIOR + _SENIOR),
+    Level("adults", "成人", "Adult", ("adult",)),
 )
 TUTOR_LEVELS: dict[str, tuple[Level, ...]] = {
     "math": _SCHOOL,

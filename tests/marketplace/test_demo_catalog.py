@@ -14,6 +14,7 @@ from pyproj import Geod
 from shapely.geometry import Polygon
 
 from geo.coords import LatLng
+from listings.service_area import radius_area
 from listings.types import OfferingKind, Vertical
 from marketplace.city import Category, City
 from marketplace.demo import DEFAULT_SEED
@@ -23,7 +24,6 @@ from marketplace.demo.catalog import (
     DemoListing,
     generate_catalog,
     price,
-    service_area,
     short_place_name,
     vertical_counts,
 )
@@ -166,8 +166,8 @@ class TestPlaces:
             for k in range(1, 400)
             if city.area.contains(LatLng(lat, west + k * 0.005))
         )
-        area = service_area(city, inside, 8000)
-        full = service_area(city, city.center, 8000)
+        area = radius_area(city, inside, 8000).polygon
+        full = radius_area(city, city.center, 8000).polygon
         assert area.area < 0.9 * full.area
         assert shapely.is_ccw(area.exterior)  # GeoJSON (RFC 7946) winding
 
