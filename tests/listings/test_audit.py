@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from listings import audit, catalogue, offerings, services
+from listings import audit, catalogue, offerings
 from listings.models import ListingChange
 from listings.types import ListingAction
 from marketplace.accounts.errors import LoginRequired
@@ -94,18 +94,3 @@ async def test_an_update_that_changes_nothing_leaves_no_entry(db: str, city: Cit
     assert await ListingChange.filter(listing_id=listing.id).count() == before
 
 
-async def test_the_systems_own_listings_are_recorded_without_an_actor(db: str, city: City) -> None:
-    merchant, _ = await merchant_with_owner()
-    listing = await services.create_listing(
-        city,
-        merchant,
-        vertical="restaurant",
-        category="noodles",
-        name={"zh-CN": "面馆", "en": "Noodles"},
-        lat=LAT,
-        lng=LNG,
-    )
-    entry = await ListingChange.get(listing_id=listing.id)
-    assert entry.action == ListingAction.CREATED and entry.actor_id is None  # type: ignore[attr-defined]
-    assert entry.changes["category"] == [None, "noodles"]
-    assert entry.changes["location"] == [None, {"lat": LAT, "lng": LNG}]
