@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from web.routes import api, auth, health, ops, pages, photos
+from web.routes import api, auth, health, merchant, merchant_api, ops, pages, photos
 from web.templating import STATIC_DIR
 
 
@@ -14,7 +14,9 @@ def all_routes() -> list[BaseRoute]:
         *pages.routes,
         *auth.routes,
         *ops.routes,
+        *merchant.routes,
         *api.routes,
+        *merchant_api.routes,
         *photos.routes,
         *health.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

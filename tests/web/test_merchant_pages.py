@@ -1,0 +1,411 @@
+"""商家中心 pages: apply, follow the application, create and edit listings and their items,
+publish and take offline, staff. Mistakes re-render the form in the reader's language."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from listings.models import Listing, Offering
+from listings.types import ListingStatus, MerchantStatus
+from marketplace.accounts.models import Account
+from marketplace.city import City
+from tests.web.merchant_helpers import (
+    LAT,
+    LNG,
+    OUT_LAT,
+    OUT_LNG,
+    account,
+    approved_merchant,
+    form_token,
+    signed_in,
+    visible_text,
+)
+
+APPLY_FORM = {
+    "name.zh-CN": "金牌家政",
+    "name.en": "Golden Housekeeping",
+    "kind": "housekeeping:cleaning",
+    "contact_name": "王阿姨",
+    "contact_phone": "13800000001",
+    "contact_email": "",
+    "address.zh-CN": "南大街1号",
+    "address.en": "",
+    "lat": str(LAT),
+    "lng": str(LNG),
+}
+WEEK = {f"hours.{d}": "08:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
+HOUSEKEEPING_FORM = {
+    "category": "cleaning",
+    "name.zh-CN": "金牌保洁",
+    "name.en": "Golden Cleaning",
+    "lat": str(LAT),
+    "lng": str(LNG),
+    "attributes.min_notice_hours": "4",
+    "attributes.service_area_mode": "radius",
+    "attributes.service_radius_m": "3000",
+    "hours.sun": "",
+    **WEEK,
+}
+
+
+async def test_anonymous_visitors_are_sent_to_sign_in(client: httpx.AsyncClient) -> None:
+    response = await client.get("/merchant/apply")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fmerchant%2Fapply"
+
+
+async def test_a_resident_applies_and_follows_the_application(
+    client: httpx.AsyncClient, resident: Account
+) -> None:
+    await signed_in(client, resident)
+    start = await client.get("/merchant")
+    assert start.status_code == 303 and start.headers["location"] == "/merchant/apply"
+    page = await client.get("/merchant/apply")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    assert "商家中心" in text and "商户名称" in text and "日常保洁" in text
+    assert 'id="map-config"' in page.text and "leaflet.js" in page.text
+
+    token = await form_token(client)
+    sent = await client.post("/merchant/apply", data={**APPLY_FORM, "csrf_token": token})
+    assert sent.status_code == 303
+    status_path = sent.headers["location"]
+    status = visible_text((await client.get(status_path)).text)
+    assert "审核中" in status and "金牌家政" in status and "王阿姨" in status
+    merchant_id = int(status_path.split("/")[2])
+    assert (await client.get("/merchant")).headers["location"] == f"/merchant/{merchant_id}"
+    board = visible_text((await client.get(f"/merchant/{merchant_id}")).text)
+    assert "正在审核" in board and "还没有店铺" in board
+
+
+async def test_mistakes_on_the_application_are_shown_in_chinese_next_to_each_field(
+    client: httpx.AsyncClient, resident: Account
+) -> None:
+    await signed_in(client, resident)
+    token = await form_token(client)
+    bad = {
+        **APPLY_FORM,
+        "name.zh-CN": "",
+        "kind": "",
+        "contact_phone": "12345",
+        "lat": str(OUT_LAT),
+        "lng": str(OUT_LNG),
+        "address.zh-CN": "南大街1号",
+    }
+    response = await client.post("/merchant/apply", data={**bad, "csrf_token": token})
+    assert response.status_code == 422
+    html = response.text
+    text = visible_text(html)
+    assert "此项必填" in text  # the business name
+    assert "请从列表中选择分类" in text
+    assert "请输入手机号" in text
+    assert "这个位置不在常州范围内" in text
+    assert "is required" not in text and "outside" not in text
+    # what was typed stays
+    assert 'value="南大街1号"' in html and f'value="{OUT_LAT}"' in html
+    assert 'value="Golden Housekeeping"' in html
+    assert (await client.get("/merchant")).headers["location"] == "/merchant/apply"
+
+
+async def test_english_readers_get_english_errors(
+    client: httpx.AsyncClient, resident: Account
+) -> None:
+    await signed_in(client, resident)
+    token = await form_token(client, "/merchant/apply?lang=en")
+    response = await client.post(
+        "/merchant/apply", data={**APPLY_FORM, "lat": "abc", "csrf_token": token}
+    )
+    assert response.status_code == 422
+    text = visible_text(response.text)
+    assert "Enter a number." in text and "Business name" in text
+    assert "请" not in text.split("Tao")[0]
+
+
+async def test_an_approved_merchant_creates_a_housekeeping_listing_with_a_radius(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=housekeeping"
+    page = await client.get(path)
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    assert "服务范围" in text and "按半径" in text and "最少提前预约" in text
+    token = await form_token(client, path)
+    created = await client.post(path, data={**HOUSEKEEPING_FORM, "csrf_token": token})
+    assert created.status_code == 303, visible_text(created.text)
+    listing = await Listing.get(merchant_id=merchant.id)
+    assert created.headers["location"] == f"/merchant/listings/{listing.id}/offerings?created=1"
+    assert listing.status == ListingStatus.DRAFT
+    assert listing.attributes["service_radius_m"] == 3000
+    assert listing.service_area is not None and listing.service_area.area > 0
+    assert listing.weekly_hours["mon"] == [["08:00", "18:00"]] and listing.weekly_hours["sun"] == []
+
+    items = f"/merchant/listings/{listing.id}/offerings"
+    page = visible_text((await client.get(items + "?created=1")).text)
+    assert "草稿已保存" in page and "添加服务" in page
+    item = {
+        "name.zh-CN": "日常保洁 2小时",
+        "price": "120.5",
+        "duration_min": "120",
+        "is_active": "on",
+    }
+    added = await client.post(items, data={**item, "csrf_token": token})
+    assert added.status_code == 303
+    offering = await Offering.get(listing_id=listing.id)
+    assert offering.price == 12050 and offering.duration_min == 120
+
+    refused = await client.post(
+        items, data={**item, "price": "-3", "duration_min": "5", "csrf_token": token}
+    )
+    assert refused.status_code == 422
+    text = visible_text(refused.text)
+    assert "不能为负数" in text and "不能小于 15" in text
+    assert 'value="-3"' in refused.text
+    assert await Offering.filter(listing_id=listing.id).count() == 1
+
+    published = await client.post(
+        f"/merchant/listings/{listing.id}/publish",
+        data={"csrf_token": token, "back": f"/merchant/{merchant.id}"},
+    )
+    assert published.status_code == 303
+    assert (await Listing.get(id=listing.id)).status == ListingStatus.PUBLISHED
+    board = visible_text((await client.get(f"/merchant/{merchant.id}")).text)
+    assert "金牌保洁" in board and "已发布" in board and "下架" in board
+
+
+async def test_listing_form_mistakes_keep_what_was_typed_and_write_nothing(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=housekeeping"
+    token = await form_token(client, path)
+    bad = {
+        **HOUSEKEEPING_FORM,
+        "name.en": "",
+        "hours.mon": "09:00-12:00, 11:00-14:00",
+        "hours.tue": "nine to five",
+        "attributes.service_radius_m": "20",
+        "lat": str(OUT_LAT),
+        "lng": str(OUT_LNG),
+    }
+    response = await client.post(path, data={**bad, "csrf_token": token})
+    assert response.status_code == 422
+    text = visible_text(response.text)
+    assert "请按 09:00-21:00 的格式填写" in text
+    assert 'value="nine to five"' in response.text
+    assert await Listing.all().count() == 0
+
+    # the form's own check (hours) passes: now the service's reasons come back, translated
+    bad["hours.tue"] = "09:00-17:00"
+    response = await client.post(path, data={**bad, "csrf_token": token})
+    assert response.status_code == 422
+    text = visible_text(response.text)
+    assert "与周一 09:00-12:00 重叠" in text
+    assert "此项必填" in text and "这个位置不在常州范围内" in text
+    assert "不能小于 100" in text
+    assert await Listing.all().count() == 0
+
+
+async def test_a_shop_draws_its_delivery_area_and_a_crossed_drawing_is_refused(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=shop"
+    token = await form_token(client, path)
+    half = 0.01
+    crossed = [
+        [LNG - half, LAT - half],
+        [LNG + half, LAT + half],
+        [LNG + half, LAT - half],
+        [LNG - half, LAT + half],
+        [LNG - half, LAT - half],
+    ]
+    shop = {
+        "category": "bakery",
+        "name.zh-CN": "麦香面包房",
+        "name.en": "Wheat Bakery",
+        "lat": str(LAT),
+        "lng": str(LNG),
+        "attributes.pickup": "on",
+        "attributes.delivery": "on",
+        "attributes.delivery_fee": "5",
+        "attributes.service_area_mode": "polygon",
+        "service_area": json.dumps({"type": "Polygon", "coordinates": [crossed]}),
+        **WEEK,
+    }
+    response = await client.post(path, data={**shop, "csrf_token": token})
+    assert response.status_code == 422
+    assert "范围的边线相互交叉" in visible_text(response.text)
+    assert await Listing.all().count() == 0
+
+    square = [crossed[0], crossed[2], crossed[1], crossed[3], crossed[0]]
+    shop["service_area"] = json.dumps({"type": "Polygon", "coordinates": [square]})
+    created = await client.post(path, data={**shop, "csrf_token": token})
+    assert created.status_code == 303, visible_text(created.text)
+    listing = await Listing.get(merchant_id=merchant.id)
+    assert listing.attributes["delivery_fee"] == 500
+    assert listing.service_area is not None
+    edit = await client.get(f"/merchant/listings/{listing.id}")
+    assert "&#34;Polygon&#34;" in edit.text  # the drawing comes back to the map to be edited
+
+    items = f"/merchant/listings/{listing.id}/offerings"
+    for name, price, stock in (("全麦面包", "12.5", "30"), ("牛角包", "8", "0")):
+        item = {"name.zh-CN": name, "price": price, "stock": stock, "is_active": "on"}
+        assert (await client.post(items, data={**item, "csrf_token": token})).status_code == 303
+    page = visible_text((await client.get(items)).text)
+    assert "全麦面包" in page and "¥12.50" in page and "库存 0" in page
+
+
+async def test_editing_a_listing_starts_from_what_is_stored(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=housekeeping"
+    token = await form_token(client, path)
+    await client.post(
+        path, data={**HOUSEKEEPING_FORM, "hours.fri": "18:00-02:00", "csrf_token": token}
+    )
+    listing = await Listing.get(merchant_id=merchant.id)
+    edit = await client.get(f"/merchant/listings/{listing.id}")
+    assert edit.status_code == 200
+    assert 'value="18:00-02:00"' in edit.text and 'value="3000"' in edit.text
+    assert 'value="金牌保洁"' in edit.text
+
+    changed = {**HOUSEKEEPING_FORM, "name.zh-CN": "金牌保洁（南大街店）", "hours.fri": ""}
+    saved = await client.post(
+        f"/merchant/listings/{listing.id}", data={**changed, "csrf_token": token}
+    )
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?saved=1")
+    listing = await Listing.get(id=listing.id)
+    assert listing.name["zh-CN"] == "金牌保洁（南大街店）" and listing.weekly_hours["fri"] == []
+    assert "已保存" in visible_text((await client.get(saved.headers["location"])).text)
+
+
+async def test_a_pending_merchant_prepares_drafts_but_cannot_publish(
+    client: httpx.AsyncClient, city: City, resident: Account
+) -> None:
+    await signed_in(client, resident)
+    token = await form_token(client)
+    sent = await client.post("/merchant/apply", data={**APPLY_FORM, "csrf_token": token})
+    merchant_id = int(sent.headers["location"].split("/")[2])
+    path = f"/merchant/{merchant_id}/listings/new?vertical=housekeeping"
+    created = await client.post(path, data={**HOUSEKEEPING_FORM, "csrf_token": token})
+    assert created.status_code == 303
+    listing = await Listing.get(merchant_id=merchant_id)
+    board = visible_text((await client.get(f"/merchant/{merchant_id}")).text)
+    assert "草稿" in board and ">发布<" not in board
+    refused = await client.post(
+        f"/merchant/listings/{listing.id}/publish", data={"csrf_token": token}
+    )
+    assert refused.status_code == 409
+    assert "入驻申请通过后，店铺才能发布" in visible_text(refused.text)
+    assert (await Listing.get(id=listing.id)).status == ListingStatus.DRAFT
+
+
+async def test_take_offline_and_put_back(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=housekeeping"
+    token = await form_token(client, path)
+    await client.post(path, data={**HOUSEKEEPING_FORM, "csrf_token": token})
+    listing = await Listing.get(merchant_id=merchant.id)
+    base = f"/merchant/listings/{listing.id}"
+    for action, status in (
+        ("publish", ListingStatus.PUBLISHED),
+        ("hide", ListingStatus.HIDDEN),
+        ("restore", ListingStatus.PUBLISHED),
+        ("unpublish", ListingStatus.DRAFT),
+    ):
+        answer = await client.post(f"{base}/{action}", data={"csrf_token": token, "back": base})
+        assert answer.status_code == 303 and answer.headers["location"] == base
+        assert (await Listing.get(id=listing.id)).status == status
+    assert (await client.post(f"{base}/explode", data={"csrf_token": token})).status_code == 404
+    # a page that names an outside address in `back` is not followed
+    answer = await client.post(f"{base}/publish", data={"csrf_token": token, "back": "//evil.test"})
+    assert answer.headers["location"] == f"/merchant/{merchant.id}"
+
+
+async def test_other_people_cannot_open_a_merchants_pages(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    stranger = await account("stranger@example.com")
+    await signed_in(client, stranger)
+    for path in (f"/merchant/{merchant.id}", f"/merchant/{merchant.id}/staff"):
+        response = await client.get(path)
+        assert response.status_code == 403
+        assert "无权" in visible_text(response.text)
+    assert (await client.get("/merchant/99999")).status_code == 404
+    token = await form_token(client)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=housekeeping"
+    response = await client.post(path, data={**HOUSEKEEPING_FORM, "csrf_token": token})
+    assert response.status_code == 403 and await Listing.all().count() == 0
+
+
+async def test_the_owner_invites_staff_who_accept_by_link(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    helper = await account("helper@example.com", "小李")
+    await signed_in(client, resident)
+    staff_path = f"/merchant/{merchant.id}/staff"
+    token = await form_token(client, staff_path)
+    bad = await client.post(staff_path, data={"identifier": "not-a-phone", "csrf_token": token})
+    assert bad.status_code == 422 and "请输入手机号" in visible_text(bad.text)
+    sent = await client.post(
+        staff_path, data={"identifier": "helper@example.com", "csrf_token": token}
+    )
+    assert sent.status_code == 200
+    link = sent.text.split('data-testid="invite-link"')[0].rsplit('value="', 1)[1].split('"')[0]
+    assert "/merchant/invites/" in link and "helper@example.com" in visible_text(sent.text)
+
+    await signed_in(client, helper)
+    invite_path = link.split("testserver", 1)[1]
+    page = await client.get(invite_path)
+    assert "接受邀请" in visible_text(page.text)
+    token = await form_token(client, invite_path)
+    accepted = await client.post(invite_path, data={"csrf_token": token})
+    assert (
+        accepted.status_code == 303 and accepted.headers["location"] == f"/merchant/{merchant.id}"
+    )
+    again = await client.post(invite_path, data={"csrf_token": token})
+    assert again.status_code == 422 and "此邀请已被使用" in visible_text(again.text)
+    assert (
+        "员工"
+        not in visible_text((await client.get(f"/merchant/{merchant.id}")).text).split("概览")[1][
+            :40
+        ]
+    )
+
+    await signed_in(client, resident)
+    token = await form_token(client, staff_path)
+    page = visible_text((await client.get(staff_path)).text)
+    assert "小李" in page and "店主" in page
+    removed = await client.post(f"{staff_path}/{helper.id}/remove", data={"csrf_token": token})
+    assert removed.status_code == 303
+    assert "小李" not in visible_text((await client.get(staff_path)).text)
+
+
+async def test_the_dashboard_shows_the_approval_notice_until_read(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    board = visible_text((await client.get(f"/merchant/{merchant.id}")).text)
+    assert "入驻申请已通过" in board and "通知" in board
+    token = await form_token(client, f"/merchant/{merchant.id}")
+    read = await client.post(
+        "/merchant/notices/read", data={"csrf_token": token, "back": f"/merchant/{merchant.id}"}
+    )
+    assert read.status_code == 303 and read.headers["location"] == f"/merchant/{merchant.id}"
+    assert "入驻申请已通过" not in visible_text((await client.get(f"/merchant/{merchant.id}")).text)
+    status = visible_text((await client.get(f"/merchant/{merchant.id}/application")).text)
+    assert "已通过" in status and merchant.status == MerchantStatus.APPROVED
