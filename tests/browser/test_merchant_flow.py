@@ -216,6 +216,7 @@ def test_a_resident_becomes_a_merchant_and_lists_two_businesses(
     page.fill("#f-identifier", "13900002222")
     page.get_by_role("button", name="创建邀请").click()
     expect(page.locator("[data-testid=invite-link]")).to_be_visible()
+    invite_link = page.locator("[data-testid=invite-link]").input_value()
     both(page, "staff")
 
     # what residents see
@@ -229,3 +230,49 @@ def test_a_resident_becomes_a_merchant_and_lists_two_businesses(
     expect(page.get_by_text("奶油泡芙")).to_be_visible()
     expect(page.get_by_text("法棍")).to_have_count(0)
     both(page, "public-shop")
+
+    # the other forms and pages of the merchant centre, photographed too
+    page.goto(f"{url}/merchant/{merchant_id}/listings/new?vertical=restaurant")
+    expect(page.get_by_text("人均消费（元）")).to_be_visible()
+    expect(page.locator("#service-area")).to_have_count(0)
+    both(page, "listing-new-restaurant")
+    page.goto(f"{url}/merchant/{merchant_id}/listings/new?vertical=tutoring")
+    expect(page.locator("#service-area")).to_be_hidden()
+    page.get_by_text("上门授课").click()
+    expect(page.locator("#service-area")).to_be_visible()
+    both(page, "listing-new-tutoring")
+
+    # a refused action explains itself: publishing what is already published
+    page.goto(f"{url}/merchant/{merchant_id}")
+    page.evaluate(
+        """(path) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = path;
+            form.appendChild(document.querySelector("input[name=csrf_token]").cloneNode());
+            document.body.appendChild(form);
+            form.submit();
+        }""",
+        f"/merchant/listings/{shop_id}/publish",
+    )
+    expect(page.get_by_text("这家店铺已经发布了。")).to_be_visible()
+    both(page, "refused")
+
+    page.goto(f"{url}/merchant/{merchant_id}?lang=en")
+    expect(page.get_by_role("heading", name="My listings")).to_be_visible()
+    both(page, "dashboard-en")
+    page.goto(f"{url}/merchant/{merchant_id}?lang=zh-CN")
+
+    # the invited helper signs up with the invited number and joins
+    helper_context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True)
+    helper_context.route("**/*", _only_our_server(live_server))
+    helper = helper_context.new_page()
+    sign_up(helper, live_server, "13900002222", "小陈")
+    helper.goto(invite_link)
+    expect(helper.get_by_role("button", name="接受邀请")).to_be_visible()
+    both(helper, "invite")
+    helper.get_by_role("button", name="接受邀请").click()
+    expect(helper).to_have_url(f"{url}/merchant/{merchant_id}")
+    expect(helper.get_by_role("link", name="员工")).to_have_count(0)  # owners only
+    expect(helper.locator(f"[data-testid=listing-{shop_id}]")).to_be_visible()
+    helper_context.close()

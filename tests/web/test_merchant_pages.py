@@ -409,3 +409,130 @@ async def test_the_dashboard_shows_the_approval_notice_until_read(
     assert "入驻申请已通过" not in visible_text((await client.get(f"/merchant/{merchant.id}")).text)
     status = visible_text((await client.get(f"/merchant/{merchant.id}/application")).text)
     assert "已通过" in status and merchant.status == MerchantStatus.APPROVED
+
+
+async def test_a_tutor_teaching_at_home_lists_grades_formats_and_a_trial_lesson(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=tutoring"
+    page = visible_text((await client.get(path)).text)
+    assert "小学三年级" in page and "上门授课" in page and "提供试听课" in page
+    token = await form_token(client, path)
+    tutor = {
+        "category": "math",
+        "name.zh-CN": "王老师数学",
+        "name.en": "Ms Wang Maths",
+        "lat": str(LAT),
+        "lng": str(LNG),
+        "attributes.subjects": "数学，奥数",
+        "attributes.grades.primary_3": "on",
+        "attributes.grades.primary_4": "on",
+        "attributes.formats.at_home": "on",
+        "attributes.formats.online": "on",
+        "attributes.lesson_minutes": "90",
+        "attributes.trial_lesson": "on",
+        "attributes.service_area_mode": "radius",
+        "attributes.service_radius_m": "5000",
+        **WEEK,
+    }
+    refused = await client.post(path, data={**tutor, "csrf_token": token})
+    assert refused.status_code == 422
+    assert "请填写试听课价格（0 表示免费）" in visible_text(refused.text)
+    assert (
+        'name="attributes.grades.primary_3" id="f-attributes-grades-primary_3" value="on" checked'
+        in refused.text
+    )
+
+    created = await client.post(
+        path, data={**tutor, "attributes.trial_price": "0", "csrf_token": token}
+    )
+    assert created.status_code == 303, visible_text(created.text)
+    listing = await Listing.get(merchant_id=merchant.id)
+    assert listing.attributes["subjects"] == ["数学", "奥数"]
+    assert listing.attributes["grades"] == ["primary_3", "primary_4"]
+    assert listing.attributes["formats"] == ["at_home", "online"]
+    assert listing.attributes["trial_price"] == 0 and listing.service_area is not None
+
+    items = f"/merchant/listings/{listing.id}/offerings"
+    page = (await client.get(items)).text
+    # a lesson is offered in one of the listing's own formats only
+    assert '<option value="at_home"' in page and '<option value="at_centre"' not in page
+    lesson = {
+        "name.zh-CN": "一对一 90 分钟",
+        "price": "200",
+        "duration_min": "90",
+        "format": "at_home",
+        "grade": "primary_3",
+        "is_active": "on",
+    }
+    assert (await client.post(items, data={**lesson, "csrf_token": token})).status_code == 303
+    offering = await Offering.get(listing_id=listing.id)
+    assert offering.attributes == {"format": "at_home", "grade": "primary_3", "trial": False}
+
+    # editing an item keeps the other items' forms as they were and marks only its own error
+    bad = {**lesson, "format": "at_centre"}
+    response = await client.post(f"{items}/{offering.id}", data={**bad, "csrf_token": token})
+    assert response.status_code == 422
+    assert "请选择本店提供的上课方式" in visible_text(response.text)
+    assert f'data-testid="offering-{offering.id}"' in response.text
+
+
+async def test_a_restaurant_needs_seats_to_take_reservations_and_tags_its_dishes(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=restaurant"
+    page = visible_text((await client.get(path)).text)
+    assert "人均消费（元）" in page and "服务范围" not in page
+    token = await form_token(client, path)
+    noodles = {
+        "category": "noodles",
+        "name.zh-CN": "南大街面馆",
+        "name.en": "Nandajie Noodles",
+        "lat": str(LAT),
+        "lng": str(LNG),
+        "attributes.cuisine": "常州面条",
+        "attributes.avg_price_per_person": "28",
+        "attributes.reservations": "on",
+        "hours.fri": "10:00-14:00, 17:00-02:00",
+        "hours.sat": "01:00-03:00",
+    }
+    refused = await client.post(path, data={**noodles, "csrf_token": token})
+    assert refused.status_code == 422
+    text = visible_text(refused.text)
+    assert "接受订座需要填写座位数或桌数" in text
+    assert "跨过午夜到 02:00，与周六 01:00-03:00 重叠。" in text
+    created = await client.post(
+        path, data={**noodles, "attributes.seats": "40", "hours.sat": "", "csrf_token": token}
+    )
+    assert created.status_code == 303, visible_text(created.text)
+    listing = await Listing.get(merchant_id=merchant.id)
+    assert listing.attributes["avg_price_per_person"] == 2800
+    assert listing.weekly_hours["fri"] == [["10:00", "14:00"], ["17:00", "02:00"]]
+
+    items = f"/merchant/listings/{listing.id}/offerings"
+    dish = {
+        "name.zh-CN": "虾仁面",
+        "price": "32",
+        "tags.signature": "on",
+        "tags.spicy": "on",
+        "is_active": "on",
+    }
+    assert (await client.post(items, data={**dish, "csrf_token": token})).status_code == 303
+    offering = await Offering.get(listing_id=listing.id)
+    assert offering.attributes["tags"] == ["signature", "spicy"]
+    page = (await client.get(items)).text
+    assert "添加菜品" in visible_text(page)
+    assert 'name="tags.signature" value="on" checked' in page
+
+    hidden = {**dish, "is_active": ""}
+    assert (
+        await client.post(f"{items}/{offering.id}", data={**hidden, "csrf_token": token})
+    ).status_code == 303
+    assert (await Offering.get(id=offering.id)).is_active is False
+    assert "已停售" in visible_text((await client.get(items)).text)
+    removed = await client.post(f"{items}/{offering.id}/delete", data={"csrf_token": token})
+    assert removed.status_code == 303 and await Offering.filter(listing_id=listing.id).count() == 0

@@ -17,6 +17,8 @@ class AttrField:
     kind: str  # text | int | money | bool | words | choices
     hint: str = ""
     choices: tuple[tuple[str, str], ...] = ()  # (value, message id)
+    # shown only while this checkbox is ticked (the services ignore the value otherwise)
+    shown_with: str = ""
 
     @property
     def name(self) -> str:
@@ -73,12 +75,20 @@ ATTR_FIELDS: dict[Vertical, tuple[AttrField, ...]] = {
         AttrField("formats", N_("Lesson formats"), "choices", choices=tuple(FORMAT_LABELS.items())),
         AttrField("lesson_minutes", N_("Lesson length (minutes)"), "int"),
         AttrField("trial_lesson", N_("Offers a trial lesson"), "bool"),
-        AttrField("trial_price", N_("Trial lesson price (yuan)"), "money", N_("0 means free.")),
+        AttrField(
+            "trial_price",
+            N_("Trial lesson price (yuan)"),
+            "money",
+            N_("0 means free."),
+            shown_with="attributes.trial_lesson",
+        ),
     ),
     Vertical.SHOP: (
         AttrField("pickup", N_("Pickup in store"), "bool"),
         AttrField("delivery", N_("Delivers to customers"), "bool"),
-        AttrField("delivery_fee", N_("Delivery fee (yuan)"), "money"),
+        AttrField(
+            "delivery_fee", N_("Delivery fee (yuan)"), "money", shown_with="attributes.delivery"
+        ),
         AttrField("min_order", N_("Minimum order (yuan)"), "money"),
     ),
 }

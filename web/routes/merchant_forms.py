@@ -128,6 +128,8 @@ def listing_input(
     mistakes (hours that are not times) found before the service is asked."""
     attributes: dict[str, Any] = {}
     for spec in ATTR_FIELDS[vertical]:
+        if spec.shown_with and not checked(form, spec.shown_with):
+            continue  # hidden on the page: what it still holds is not what the merchant means
         value = _attribute(spec, form)
         if value is not None:
             attributes[spec.key] = value
