@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+from xstatic.pkg import leaflet
 
-from web.routes import api, auth, health, merchant, merchant_api, ops, pages, photos
+from web.routes import (
+    api,
+    auth,
+    health,
+    listing_pages,
+    merchant,
+    merchant_api,
+    ops,
+    pages,
+    photos,
+)
 from web.templating import STATIC_DIR
 
 
@@ -14,10 +25,15 @@ def all_routes() -> list[BaseRoute]:
         *pages.routes,
         *auth.routes,
         *ops.routes,
+        *listing_pages.routes,
         *merchant.routes,
         *api.routes,
         *merchant_api.routes,
         *photos.routes,
         *health.routes,
+        # Leaflet ships inside a PyPI package; the app serves it itself (no CDN)
+        Mount(
+            "/static/vendor/leaflet", app=StaticFiles(directory=leaflet.BASE_DIR), name="leaflet"
+        ),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -1,0 +1,227 @@
+"""What the public sees of a listing: read-only views for the listing page and its JSON twin.
+
+Only published listings are visible; a draft, a hidden listing and an unknown id all answer the
+same ListingNotFound, so the public cannot tell which listings exist behind the scenes.
+Texts stay per locale ({"zh-CN": ..., "en": ...}); the web layer picks the reader's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from shapely.geometry import Polygon, mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.coords import LatLng
+from listings.errors import ListingNotFound
+from listings.hours import Schedule
+from listings.models import Listing, Offering
+from listings.photos.models import Photo
+from listings.types import ListingStatus, OfferingKind, Vertical
+from marketplace.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from marketplace.city import City
+
+log = logging.getLogger(__name__)
+
+Names = dict[str, str]
+# one sentence for every invisible listing, shown to people (the web layer translates it)
+NOT_AVAILABLE = "This listing does not exist or is not open to the public."
+
+
+class PriceKind(StrEnum):
+    """How a vertical's headline price reads: 人均 ¥45 / ¥120 起 / ¥80/节."""
+
+    PER_PERSON = "per_person"
+    FROM = "from"
+    PER_LESSON = "per_lesson"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPhoto:
+    large_key: str
+    small_key: str
+    width: int
+    height: int
+    caption: Names
+
+
+@dataclass(frozen=True, slots=True)
+class PublicOffering:
+    id: int
+    kind: OfferingKind
+    name: Names
+    description: Names
+    price: int  # minor units
+    duration_min: int | None
+    stock: int | None  # None: not tracked
+    attributes: dict[str, Any]
+    photo: PublicPhoto | None = None
+
+    @property
+    def sold_out(self) -> bool:
+        return self.kind is OfferingKind.PRODUCT and self.stock is not None and self.stock <= 0
+
+    @property
+    def is_trial(self) -> bool:
+        return bool(self.attributes.get("trial"))
+
+    @property
+    def tags(self) -> list[str]:
+        tags = self.attributes.get("tags") or []
+        return [str(t) for t in tags] if isinstance(tags, list) else []
+
+
+@dataclass(frozen=True, slots=True)
+class PublicListing:
+    id: int
+    vertical: Vertical
+    category: str
+    category_name: Names
+    name: Names
+    description: Names
+    address: Names
+    merchant_name: Names
+    district: str | None
+    district_name: Names
+    location: LatLng
+    service_area: Polygon | None
+    # None when the stored hours cannot be read: the page then says nothing about opening
+    schedule: Schedule | None
+    attributes: dict[str, Any]
+    tags: list[str]
+    rating_avg: float | None
+    rating_count: int
+    offerings: tuple[PublicOffering, ...] = ()
+    photos: tuple[PublicPhoto, ...] = field(default=())
+
+    @property
+    def cover(self) -> PublicPhoto | None:
+        return self.photos[0] if self.photos else None
+
+    def headline_price(self) -> tuple[PriceKind, int] | None:
+        """The one price a card or page header shows, per vertical; None when nothing is priced."""
+        if self.vertical is Vertical.RESTAURANT:
+            avg = self.attributes.get("avg_price_per_person")
+            if isinstance(avg, int) and not isinstance(avg, bool):
+                return PriceKind.PER_PERSON, avg
+            return _lowest(self.offerings, PriceKind.FROM)
+        if self.vertical is Vertical.TUTORING:
+            # a trial lesson is a taster, often free: the regular lesson is the price that counts
+            regular = [o for o in self.offerings if not o.is_trial]
+            return _lowest(regular or self.offerings, PriceKind.PER_LESSON)
+        return _lowest(self.offerings, PriceKind.FROM)
+
+    def service_area_geojson(self) -> dict[str, Any] | None:
+        return dict(mapping(self.service_area)) if self.service_area is not None else None
+
+
+def _lowest(
+    offerings: tuple[PublicOffering, ...] | list[PublicOffering], kind: PriceKind
+) -> tuple[PriceKind, int] | None:
+    prices = [o.price for o in offerings]
+    return (kind, min(prices)) if prices else None
+
+
+def _photo(photo: Photo) -> PublicPhoto:
+    return PublicPhoto(
+        large_key=photo.large_key,
+        small_key=photo.small_key,
+        width=photo.width,
+        height=photo.height,
+        caption=dict(photo.caption or {}),
+    )
+
+
+def _offering(offering: Offering, photo: Photo | None) -> PublicOffering:
+    return PublicOffering(
+        id=offering.id,
+        kind=OfferingKind(offering.kind),
+        name=dict(offering.name or {}),
+        description=dict(offering.description or {}),
+        price=offering.price,
+        duration_min=offering.duration_min,
+        stock=offering.stock,
+        attributes=dict(offering.attributes or {}),
+        photo=_photo(photo) if photo is not None else None,
+    )
+
+
+def _schedule(listing: Listing) -> Schedule | None:
+    try:
+        return Schedule.from_json(listing.weekly_hours, listing.hours_exceptions, listing.closures)
+    except ValidationFailed as exc:
+        # hours written before today's rules (or by hand): show the page without them
+        log.warning("listing %s has unreadable hours: %s", listing.id, exc.message)
+        return None
+
+
+def _polygon(value: BaseGeometry | None) -> Polygon | None:
+    return value if isinstance(value, Polygon) and not value.is_empty else None
+
+
+async def _published(listing_id: int) -> Listing:
+    listing = (
+        await Listing.filter(id=listing_id, status=ListingStatus.PUBLISHED)
+        .select_related("merchant")
+        .first()
+    )
+    if listing is None:
+        raise ListingNotFound(NOT_AVAILABLE)
+    return listing
+
+
+async def get_public_listing(listing_id: int, city: City) -> PublicListing:
+    """The published listing `listing_id` with its active offerings and photos."""
+    listing = await _published(listing_id)
+    offerings = await Offering.filter(listing_id=listing.id, is_active=True).order_by(
+        "sort_order", "id"
+    )
+    photos = await Photo.filter(listing_id=listing.id).order_by("sort_order", "id")
+    listing_photos = [p for p in photos if p.offering_id is None]  # type: ignore[attr-defined]
+    by_offering: dict[int, Photo] = {}
+    for photo in photos:
+        key = photo.offering_id  # type: ignore[attr-defined]
+        if key is not None:
+            by_offering.setdefault(key, photo)
+    vertical = Vertical(listing.vertical)
+    category = city.category(vertical, listing.category)
+    district = city.area.district(listing.district) if listing.district else None
+    return PublicListing(
+        id=listing.id,
+        vertical=vertical,
+        category=listing.category,
+        category_name=dict(category.name) if category else {},
+        name=dict(listing.name or {}),
+        description=dict(listing.description or {}),
+        address=dict(listing.address or {}),
+        merchant_name=dict(listing.merchant.name or {}),
+        district=listing.district,
+        district_name=dict(district.name) if district else {},
+        location=LatLng.from_point(listing.location),
+        service_area=_polygon(listing.service_area),
+        schedule=_schedule(listing),
+        attributes=dict(listing.attributes or {}),
+        tags=[str(t) for t in listing.tags or []],
+        rating_avg=listing.rating_avg,
+        rating_count=listing.rating_count,
+        offerings=tuple(_offering(o, by_offering.get(o.id)) for o in offerings),
+        photos=tuple(_photo(p) for p in listing_photos),
+    )
+
+
+async def recent_listings(limit: int = 20) -> list[tuple[int, Names, Vertical]]:
+    """Ids, names and verticals of the newest published listings (for checks and links)."""
+    if limit <= 0:
+        return []  # Tortoise reads limit(0) as "no limit"
+    rows = (
+        await Listing.filter(status=ListingStatus.PUBLISHED)
+        .order_by("-created_at", "-id")
+        .limit(limit)
+        .values_list("id", "name", "vertical")
+    )
+    return [(int(i), dict(n or {}), Vertical(v)) for i, n, v in rows]
