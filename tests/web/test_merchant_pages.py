@@ -536,3 +536,42 @@ async def test_a_restaurant_needs_seats_to_take_reservations_and_tags_its_dishes
     assert "已停售" in visible_text((await client.get(items)).text)
     removed = await client.post(f"{items}/{offering.id}/delete", data={"csrf_token": token})
     assert removed.status_code == 303 and await Offering.filter(listing_id=listing.id).count() == 0
+
+
+async def test_odd_input_is_a_form_error_never_a_server_error(
+    client: httpx.AsyncClient, city: City, resident: Account, operator: Account
+) -> None:
+    merchant = await approved_merchant(city, resident, operator)
+    await signed_in(client, resident)
+    path = f"/merchant/{merchant.id}/listings/new?vertical=housekeeping"
+    token = await form_token(client, path)
+    odd_values = [
+        {"lat": "1e999", "lng": "nan"},
+        {"lat": "３１．７７", "lng": "１１９．９５"},  # full-width digits from a Chinese keyboard
+        {"service_area": "not json", "attributes.service_area_mode": "polygon"},
+        {"service_area": "[]", "attributes.service_area_mode": "polygon"},
+        {
+            "service_area": '{"type": "Polygon", "coordinates": [[["a", "b"]]]}',
+            "attributes.service_area_mode": "polygon",
+        },
+        {"attributes.service_area_mode": "triangle"},
+        {"attributes.service_radius_m": "3 km"},
+        {"hours.mon": "25:00-26:00", "hours.tue": "09:00-09:00"},
+        {"category": "<script>", "tags": "," * 50},
+        {"attributes.min_notice_hours": "-1"},
+    ]
+    for odd in odd_values:
+        response = await client.post(path, data={**HOUSEKEEPING_FORM, **odd, "csrf_token": token})
+        assert response.status_code in (303, 422), (odd, response.status_code)
+        if response.status_code == 422:
+            text = visible_text(response.text)
+            assert "请修改标出的内容" in text or "请检查" in text, odd
+            assert "<script>" not in response.text
+            assert "请检查此项" not in text, odd  # every reason here has its own wording
+    items_of_nothing = await client.post(
+        "/merchant/listings/999999/offerings", data={"csrf_token": token, "price": "1"}
+    )
+    assert items_of_nothing.status_code == 404
+    too_many = {f"f{i}": "x" for i in range(400)}
+    response = await client.post(path, data={**too_many, "csrf_token": token})
+    assert response.status_code in (400, 413, 422)

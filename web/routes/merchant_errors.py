@@ -46,7 +46,7 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unknown field", N_("This field is not used here.")),
         (r"is not a number", N_("Enter a number.")),
         (r"must be a number", N_("Enter a number.")),
-        (r"must be finite", N_("Enter a number.")),
+        (r"must be (a )?finite( number)?", N_("Enter a number.")),
         (r"must not be negative", N_("Must not be negative.")),
         (r"has more than (?P<n>\d+) decimal places for \w+", N_("At most %(n)s decimal places.")),
         (r"must be at most (?P<n>[\d.]+) [A-Z]{3}", N_("At most %(n)s.")),
@@ -65,8 +65,11 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("The edges of the area cross each other. Clear it and draw again."),
         ),
         (
+            # the ways a drawing that is not a polygon is described by geo.areas
             r"not valid: .*|has no area|must be a GeoJSON Polygon|must be Polygon, got .*"
-            r"|a ring needs .*",
+            r"|a ring needs .*|ring is not closed.*|must be a \[longitude, latitude\] array"
+            r"|must be an array of positions|must be a non-empty array of (rings|polygons)"
+            r"|must be a GeoJSON geometry object|(lat|lng|position): .*",
             N_("This is not an area. Clear it and draw again."),
         ),
         (r"has more than \d+ points", N_("The area has too many points.")),
