@@ -1,4 +1,5 @@
-"""What the public sees of a listing: read-only views for the listing page and its JSON twin.
+"""What the public sees of a listing (the listing page and its JSON twin), and the operator
+console's reads: read-only views, no verbs.
 
 Only published listings are visible; a draft, a hidden listing and an unknown id all answer the
 same ListingNotFound, so the public cannot tell which listings exist behind the scenes.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +18,15 @@ from shapely.geometry import Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.coords import LatLng
+from listings import onboarding
 from listings.errors import ListingNotFound
 from listings.hours import Schedule
-from listings.models import Listing, Offering
+from listings.models import Listing, Merchant, Offering
+from listings.permissions import Action, require
 from listings.photos.models import Photo
-from listings.types import ListingStatus, OfferingKind, Vertical
-from marketplace.errors import ValidationFailed
+from listings.types import ListingStatus, MerchantStatus, OfferingKind, Vertical
+from marketplace.accounts.models import Account
+from marketplace.errors import NotFound, ValidationFailed
 
 if TYPE_CHECKING:
     from marketplace.city import City
@@ -225,3 +230,101 @@ async def recent_listings(limit: int = 20) -> list[tuple[int, Names, Vertical]]:
         .values_list("id", "name", "vertical")
     )
     return [(int(i), dict(n or {}), Vertical(v)) for i, n, v in rows]
+
+
+# --- reads for the operator console -------------------------------------------------------------
+# Operators see every listing whatever its state; each read checks the role itself, so a page
+# that forgot its guard still shows nothing.
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleCounts:
+    pending_applications: int
+    published_listings: int
+    hidden_listings: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleListing:
+    id: int
+    name: Names
+    merchant_name: Names
+    vertical: Vertical
+    status: ListingStatus
+    hidden_by_operator: bool
+    hidden_reason: str | None
+    updated_at: datetime
+
+
+async def _operator(actor: Account | None) -> None:
+    await require(actor, Action.REVIEW_MERCHANT, None)
+
+
+async def console_counts(actor: Account | None) -> ConsoleCounts:
+    await _operator(actor)
+    return ConsoleCounts(
+        pending_applications=await Merchant.filter(status=MerchantStatus.PENDING).count(),
+        published_listings=await Listing.filter(status=ListingStatus.PUBLISHED).count(),
+        hidden_listings=await Listing.filter(status=ListingStatus.HIDDEN).count(),
+    )
+
+
+async def applications_with_applicants(actor: Account | None, limit: int = 100) -> list[Merchant]:
+    """Pending applications, oldest first, with their applicant (`owner`) loaded."""
+    merchants = await onboarding.pending_applications(actor, limit=limit)
+    await Merchant.fetch_for_list(merchants, "owner")
+    return merchants
+
+
+async def merchant_for_review(actor: Account | None, merchant_id: int) -> Merchant:
+    await _operator(actor)
+    merchant = await Merchant.get_or_none(id=merchant_id)
+    if merchant is None:
+        raise NotFound("No such application.")
+    return merchant
+
+
+async def listing_for_console(actor: Account | None, listing_id: int) -> Listing:
+    await _operator(actor)
+    listing = await Listing.get_or_none(id=listing_id)
+    if listing is None:
+        raise ListingNotFound("No such listing.")
+    return listing
+
+
+def _matches(needle: str, *names: Names | None) -> bool:
+    return any(needle in text.casefold() for n in names for text in (n or {}).values())
+
+
+async def search_console_listings(
+    actor: Account | None,
+    query: str = "",
+    status: ListingStatus | None = None,
+    *,
+    limit: int = 50,
+) -> list[ConsoleListing]:
+    """Listings whose name or merchant's name contains `query` (any locale, any case), newest
+    change first. Names are per-locale JSON, which SQLite stores \\u-escaped, so no one SQL LIKE
+    works on both databases: ids and names are read and matched here; then full rows for the
+    page. Fine for a city's few thousand listings; the search engine takes over beyond that."""
+    await _operator(actor)
+    base = Listing.filter(status=status) if status else Listing.all()
+    needle = " ".join(query.split()).casefold()
+    if needle:
+        rows = await base.values_list("id", "name", "merchant__name")
+        ids = [i for i, name, merchant in rows if _matches(needle, name, merchant)]
+        base = Listing.filter(id__in=ids)
+    found = await base.order_by("-updated_at", "-id").limit(limit).select_related("merchant")
+    return [
+        ConsoleListing(
+            id=listing.id,
+            name=dict(listing.name or {}),
+            merchant_name=dict(listing.merchant.name or {}),
+            vertical=Vertical(listing.vertical),
+            status=ListingStatus(listing.status),
+            hidden_by_operator=listing.hidden_by_operator,
+            hidden_reason=listing.hidden_reason,
+            updated_at=listing.updated_at,
+        )
+        for listing in found
+    ]

@@ -14,6 +14,7 @@ from web.routes import (
     merchant,
     merchant_api,
     ops,
+    ops_review,
     pages,
     photos,
 )
@@ -25,6 +26,7 @@ def all_routes() -> list[BaseRoute]:
         *pages.routes,
         *auth.routes,
         *ops.routes,
+        *ops_review.routes,
         *listing_pages.routes,
         *merchant.routes,
         *api.routes,
