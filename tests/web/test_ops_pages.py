@@ -308,6 +308,9 @@ async def test_import_dry_run_then_for_real_with_a_report_of_rejected_rows(
     for line, field in bad.items():
         cells = rf'<td data-label="行号">{line}</td><td>[^<]*</td><td><code>{re.escape(field)}'
         assert re.search(cells, real.text), (line, field)
+    # the reasons are in the page's language, not the domain's English
+    assert "不能为负数。" in real_text and "最多 2 位小数。" in real_text
+    assert "must not be negative" not in real_text
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from geo.areas import pick_name
+from listings import merchant_reads as reads
 from listings import onboarding
 from listings.models import Merchant
 from listings.types import ListingStatus, MerchantStatus, Vertical
@@ -22,7 +23,6 @@ from marketplace.notices import services as notices
 from web.auth import require_account
 from web.i18n import request_locale, translator
 from web.routes import merchant_listings, merchant_offerings, merchant_staff
-from web.routes import merchant_reads as reads
 from web.routes.merchant_errors import form_errors
 from web.routes.merchant_forms import Form, apply_input
 from web.routes.merchant_frame import (

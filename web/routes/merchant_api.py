@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from listings import catalogue, onboarding
+from listings import merchant_reads as reads
 from web.auth import require_account
 from web.openapi import api_route
 from web.routes import merchant_api_listings
-from web.routes import merchant_reads as reads
 from web.routes.merchant_api_models import (
     PREFIX,
     READ_ERRORS,

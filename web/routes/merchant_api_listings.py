@@ -11,11 +11,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from listings import catalogue
+from listings import merchant_reads as reads
 from listings import offerings as offering_verbs
 from marketplace.errors import FieldError, ValidationFailed
 from web.auth import require_account
 from web.openapi import api_route
-from web.routes import merchant_reads as reads
 from web.routes.merchant_api_models import (
     PREFIX,
     READ_ERRORS,

@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from geo.areas import pick_name
+from listings import merchant_reads as reads
 from listings.models import Merchant
 from listings.types import ListingStatus, MerchantStatus
 from web.auth import require_account
 from web.i18n import N_, request_locale
-from web.routes import merchant_reads as reads
 from web.routes.merchant_forms import Form
 from web.routes.pages import VERTICAL_TEXT
 from web.templating import render

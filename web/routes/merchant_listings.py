@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from listings import catalogue
+from listings import merchant_reads as reads
 from listings.models import Listing, Merchant
 from listings.offerings import kind_for
 from listings.types import MerchantStatus, OfferingKind, Vertical
@@ -17,7 +18,6 @@ from web.auth import require_account
 from web.i18n import N_, request_locale, translator
 from web.routes import merchant_fields as fields
 from web.routes import merchant_forms as forms
-from web.routes import merchant_reads as reads
 from web.routes.merchant_errors import DAY_NAMES, form_errors
 from web.routes.merchant_forms import Form
 from web.routes.merchant_frame import (

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from geo.areas import pick_name
+from listings import merchant_reads as reads
 from listings import offerings as offering_verbs
 from listings.models import Listing, Merchant
 from listings.offerings import kind_for
@@ -16,7 +17,6 @@ from web.auth import require_account
 from web.i18n import request_locale, translator
 from web.routes import merchant_fields as fields
 from web.routes import merchant_forms as forms
-from web.routes import merchant_reads as reads
 from web.routes.merchant_errors import form_errors
 from web.routes.merchant_forms import Form
 from web.routes.merchant_frame import listing_chip, merchant_page, read_fields, redirect

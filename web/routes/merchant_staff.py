@@ -8,13 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from listings import merchant_reads as reads
 from listings import onboarding
 from listings.models import Merchant
 from marketplace.accounts import services as accounts
 from marketplace.errors import MarketplaceError, NotFound
 from web.auth import require_account
 from web.i18n import translator
-from web.routes import merchant_reads as reads
 from web.routes.merchant_errors import form_errors
 from web.routes.merchant_frame import merchant_page, read_fields, redirect
 

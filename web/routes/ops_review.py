@@ -28,6 +28,7 @@ from marketplace.errors import Conflict, MarketplaceError, ValidationFailed
 from web.auth import require_role
 from web.forms import read_form
 from web.i18n import N_, request_locale, translator
+from web.reasons import translate_reason
 from web.routes.ops_history import ACTION_NAMES, STATUS_NAMES, change_text, field_label
 from web.routes.pages import VERTICAL_TEXT
 from web.templating import render
@@ -72,9 +73,10 @@ def _errors(request: Request, exc: MarketplaceError) -> dict[str, str]:
     if isinstance(exc, Conflict):
         # the domain's sentence names states in English; the page itself shows the new state
         return {"form": _(ALREADY_DECIDED)}
+    city = request.app.state.city.display_name(request_locale(request))
     if exc.errors:
-        return {e.field: _(e.reason) for e in exc.errors}
-    return {"form": _(exc.message)}
+        return {e.field: translate_reason(_, e.reason, city=city) for e in exc.errors}
+    return {"form": translate_reason(_, exc.message, city=city)}
 
 
 def _done(request: Request) -> str:
@@ -291,7 +293,13 @@ async def import_submit(request: Request) -> Response:
             dry_run=dry_run,
             report=None,
         )
-    rejected = [(row, error) for row in report.rejected for error in row.errors]
+    _ = translator(request)
+    city = request.app.state.city.display_name(request_locale(request))
+    rejected = [
+        (row, error, translate_reason(_, error.reason, city=city))
+        for row in report.rejected
+        for error in row.errors
+    ]
     return await _page(
         request,
         "ops/import.html",

@@ -56,7 +56,11 @@ async def me(request: Request) -> Response:
     return await render(
         request,
         "me.html",
-        {"roles": roles, "is_operator": account.has_role(Role.OPERATOR)},
+        {
+            "roles": roles,
+            "is_operator": account.has_role(Role.OPERATOR),
+            "is_merchant": account.has_role(Role.MERCHANT_STAFF),
+        },
     )
 
 

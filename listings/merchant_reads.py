@@ -1,10 +1,7 @@
-"""What the merchant pages and API read: a merchant, its listings, offerings and invitations.
+"""What a merchant's own people read: their merchants, a merchant's listings (drafts too),
+offerings and open invitations.
 
 Each read checks the reader through `listings.permissions` first, like the verbs do.
-
-These are the only queries in `web/`: `listings` offers the verbs and the operator console's
-reads but no reads for a merchant's own people yet. They are kept together, in the shape a
-domain module would have, so that moving them into `listings/` changes one import.
 """
 
 from __future__ import annotations
