@@ -338,3 +338,16 @@ def map_data(html: str) -> dict[str, Any]:
     )
     assert match, "no map data on the page"
     return json.loads(match.group(1))
+
+
+def test_durations_read_as_people_say_them() -> None:
+    from web.routes.listing_pages import duration_text
+
+    def english(text: str) -> str:
+        return text
+
+    assert duration_text(26 * 24 * 60, english) == "26 days"
+    assert duration_text(120, english) == "2 h"
+    assert duration_text(90, english) == "1 h 30 min"
+    assert duration_text(45, english) == "45 min"
+    assert duration_text(25 * 60, english) == "25 h"

@@ -114,6 +114,9 @@ def upcoming_exceptions(
 def duration_text(minutes: int | None, _: Callable[[str], str]) -> str:
     if not minutes:
         return ""
+    days, in_day = divmod(minutes, 24 * 60)
+    if days and not in_day:  # live-in care is sold by the day (月嫂 26 天)
+        return _("%(d)s days") % {"d": days}
     hours, rest = divmod(minutes, 60)
     if hours and rest:
         return _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
