@@ -25,6 +25,7 @@ DAY_NAMES: dict[str, str] = {
     "sun": N_("Sunday"),
 }
 
+_DATE = r"weekly_hours\.exceptions\.(?P<date>\d{4}-\d{2}-\d{2})\[\d+\] \((?P<range>[^)]*)\)"
 _DAY = r"weekly_hours\.(?P<day>mon|tue|wed|thu|fri|sat|sun)\[\d+\] \((?P<range>[^)]*)\)"
 
 # (pattern, message id); named groups fill the placeholders. First match wins: specific first.
@@ -110,6 +111,39 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("Overlaps %(day)s %(range)s, which runs past midnight until %(end)s."),
         ),
         (r"overlaps " + _DAY, N_("Overlaps %(day)s %(range)s.")),
+        (
+            r"runs past midnight until (?P<end>\S+) and overlaps " + _DATE,
+            N_("Runs past midnight until %(end)s and overlaps %(range)s on %(date)s."),
+        ),
+        (r"overlaps " + _DATE, N_("Overlaps %(range)s on %(date)s.")),
+        (r"is not a date \(YYYY-MM-DD\)", N_("Write the date like 2026-10-01.")),
+        (r"is given twice", N_("This date is listed twice.")),
+        (r"(end )?must be after start", N_("Must be after the start.")),
+        (r"(reason )?is longer than (?P<n>\d+) characters", N_("At most %(n)s characters.")),
+        (
+            r".*is not an ISO 8601 date and time|must include a UTC offset.*",
+            N_("Enter a date and time like 2026-10-01 09:00."),
+        ),
+        # photos: what process_image says about a file
+        (
+            r"not a JPEG, PNG or WebP image",
+            N_("This file is not a photo. Choose a JPEG, PNG or WebP image."),
+        ),
+        (r"damaged or incomplete image", N_("This image is damaged or incomplete.")),
+        (r"is empty", N_("The file is empty.")),
+        (r"larger than (?P<n>[\d.]+) MB", N_("The photo is larger than %(n)s MB.")),
+        (
+            r"too small: at least (?P<n>\d+)×\d+ pixels",
+            N_("The photo is too small: at least %(n)s × %(n)s pixels."),
+        ),
+        (
+            r"too many pixels \(over (?P<n>[\d.]+) megapixels\)",
+            N_("The photo has too many pixels: at most %(n)s megapixels."),
+        ),
+        (
+            r"must name each photo of this listing once",
+            N_("The photos changed in the meantime; the page now shows them as they are."),
+        ),
         (
             r"starts and ends at the same time",
             N_("A time range must not start and end at the same time."),

@@ -22,7 +22,7 @@ from marketplace.errors import MarketplaceError
 from marketplace.notices import services as notices
 from web.auth import require_account
 from web.i18n import request_locale, translator
-from web.routes import merchant_listings, merchant_offerings, merchant_staff
+from web.routes import merchant_listings, merchant_offerings, merchant_photos, merchant_staff
 from web.routes.merchant_errors import form_errors
 from web.routes.merchant_forms import Form, apply_input
 from web.routes.merchant_frame import (
@@ -175,7 +175,8 @@ routes: list[BaseRoute] = [
         name="merchant_application",
     ),
     *merchant_staff.routes,
-    # the item routes first: "/merchant/listings/{id}/offerings" is not a listing action
+    # item and photo routes first: "/merchant/listings/{id}/offerings" is not a listing action
     *merchant_offerings.routes,
+    *merchant_photos.routes,
     *merchant_listings.routes,
 ]

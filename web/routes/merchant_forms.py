@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shapely.geometry import mapping
 
@@ -21,7 +23,7 @@ from listings.offerings import offering_as_input
 from listings.types import DishTag, OfferingKind, ServiceAreaMode, Vertical
 from listings.verticals import ATTRIBUTES, as_input
 from marketplace.city import City
-from marketplace.errors import FieldError, ValidationFailed
+from marketplace.errors import FieldError, MarketplaceError, ValidationFailed
 from web.i18n import N_
 from web.routes.merchant_fields import AREA_SWITCH, ATTR_FIELDS, AttrField
 
@@ -100,6 +102,176 @@ def weekly_hours(form: Form) -> tuple[dict[str, list[list[str]]], list[FieldErro
     return week, errors
 
 
+# --- holiday hours and temporary closures, one form row each -----------------------------------
+
+HOLIDAY = "holiday"  # holiday.{i}.date, holiday.{i}.hours, holiday.{i}.closed
+CLOSURE = "closure"  # closure.{i}.start, closure.{i}.end, closure.{i}.reason
+MAX_ROWS = 40  # row numbers beyond this are not read: a form cannot ask for endless work
+_ROW = re.compile(r"(holiday|closure)\.(\d{1,3})\.")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> sends and shows
+
+DATE_MISSING = N_("Choose a date.")
+DATE_FORMAT = N_("Write the date like 2026-10-01.")
+DATE_TWICE = N_("This date is listed twice.")
+HOLIDAY_HOURS_MISSING = N_("Enter the hours, or tick closed all day.")
+START_MISSING = N_("Enter when the closure starts.")
+DATETIME_FORMAT = N_("Enter a date and time like 2026-10-01 09:00.")
+
+
+def rows_in(form: Form, kind: str) -> int:
+    """How many rows of `kind` the form has (the highest row number + 1)."""
+    numbers = [
+        int(m.group(2))
+        for name in form
+        if (m := _ROW.match(name)) and m.group(1) == kind and int(m.group(2)) < MAX_ROWS
+    ]
+    return max(numbers, default=-1) + 1
+
+
+def _row_blank(form: Form, prefix: str, names: tuple[str, ...]) -> bool:
+    return not any(form.get(f"{prefix}.{name}", "").strip() for name in names)
+
+
+def _local_date(text: str) -> date | None:
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if not _DATE.fullmatch(cleaned):
+        return None
+    year, month, day = (int(part) for part in cleaned.split("-"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _local_instant(text: str, tz: ZoneInfo) -> datetime | None:
+    """A wall-clock time typed in the city ("2026-10-01T09:00") as an aware datetime."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace("/", "-")
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError:
+        return None
+    return value if value.utcoffset() is not None else value.replace(tzinfo=tz)
+
+
+def holiday_hours(
+    form: Form,
+) -> tuple[dict[str, list[list[str]]], dict[str, int], list[FieldError]]:
+    """{"YYYY-MM-DD": ranges} ([] closed all day), which row each date came from, mistakes."""
+    special: dict[str, list[list[str]]] = {}
+    rows: dict[str, int] = {}
+    errors: list[FieldError] = []
+    for i in range(rows_in(form, HOLIDAY)):
+        prefix = f"{HOLIDAY}.{i}"
+        closed = checked(form, f"{prefix}.closed")
+        if not closed and _row_blank(form, prefix, ("date", "hours")):
+            continue
+        raw_date = form.get(f"{prefix}.date", "")
+        day = _local_date(raw_date)
+        if day is None:
+            reason = DATE_FORMAT if raw_date.strip() else DATE_MISSING
+            errors.append(FieldError(f"{prefix}.date", reason))
+        elif day.isoformat() in special:
+            errors.append(FieldError(f"{prefix}.date", DATE_TWICE))
+        ranges: list[list[str]] = []
+        if not closed:
+            try:
+                ranges = parse_day_hours(form.get(f"{prefix}.hours", ""))
+            except ValueError:
+                errors.append(FieldError(f"{prefix}.hours", HOURS_FORMAT))
+            else:
+                if not ranges:
+                    errors.append(FieldError(f"{prefix}.hours", HOLIDAY_HOURS_MISSING))
+        if day is not None and day.isoformat() not in special:
+            special[day.isoformat()] = ranges
+            rows[day.isoformat()] = i
+    return special, rows, errors
+
+
+def closures(form: Form, tz: ZoneInfo) -> tuple[list[dict[str, Any]], list[int], list[FieldError]]:
+    """Closures as the service takes them (aware ISO times), the row of each, and mistakes."""
+    found: list[dict[str, Any]] = []
+    rows: list[int] = []
+    errors: list[FieldError] = []
+    for i in range(rows_in(form, CLOSURE)):
+        prefix = f"{CLOSURE}.{i}"
+        if _row_blank(form, prefix, ("start", "end", "reason")):
+            continue
+        raw_start, raw_end = form.get(f"{prefix}.start", ""), form.get(f"{prefix}.end", "")
+        start = _local_instant(raw_start, tz)
+        if start is None:
+            reason = DATETIME_FORMAT if raw_start.strip() else START_MISSING
+            errors.append(FieldError(f"{prefix}.start", reason))
+        end = _local_instant(raw_end, tz) if raw_end.strip() else None
+        if raw_end.strip() and end is None:
+            errors.append(FieldError(f"{prefix}.end", DATETIME_FORMAT))
+        found.append(
+            {
+                "start": start.isoformat() if start else None,
+                "end": end.isoformat() if end else None,
+                "reason": form.get(f"{prefix}.reason", ""),
+            }
+        )
+        rows.append(i)
+    return found, rows, errors
+
+
+_SERVICE_HOLIDAY = re.compile(r"hours_exceptions\.(\d{4}-\d{2}-\d{2})\b.*")
+_SERVICE_CLOSURE = re.compile(r"closures\[(\d+)\](?:\.(start|end|reason))?.*")
+
+
+def on_rows(exc: MarketplaceError, form: Form, tz: ZoneInfo) -> MarketplaceError:
+    """`exc` with the service's paths of holidays and closures turned into the form's rows, so
+    each reason shows next to the row that caused it."""
+    if not isinstance(exc, ValidationFailed) or not exc.errors:
+        return exc
+    _, holiday_rows, _ = holiday_hours(form)
+    _, closure_rows, _ = closures(form, tz)
+    moved: list[FieldError] = []
+    for error in exc.errors:
+        field = error.field
+        if (m := _SERVICE_HOLIDAY.fullmatch(field)) and m.group(1) in holiday_rows:
+            field = f"{HOLIDAY}.{holiday_rows[m.group(1)]}.hours"
+        elif (m := _SERVICE_CLOSURE.fullmatch(field)) and int(m.group(1)) < len(closure_rows):
+            field = f"{CLOSURE}.{closure_rows[int(m.group(1))]}.{m.group(2) or 'start'}"
+        moved.append(FieldError(field, error.reason))
+    return ValidationFailed(exc.message, errors=moved)
+
+
+def row_fields(form: Form, blanks: int) -> list[str]:
+    """The names of every holiday and closure field the page shows (for placing errors)."""
+    names = [
+        f"{HOLIDAY}.{i}.{part}"
+        for i in range(rows_in(form, HOLIDAY) + blanks)
+        for part in ("date", "hours")
+    ]
+    names += [
+        f"{CLOSURE}.{i}.{part}"
+        for i in range(rows_in(form, CLOSURE) + blanks)
+        for part in ("start", "end", "reason")
+    ]
+    return names
+
+
+def special_hours_form(listing: Listing, tz: ZoneInfo) -> Form:
+    """Stored holidays and closures as form rows, in date order."""
+    form: Form = {}
+    stored = listing.hours_exceptions or {}
+    for i, day in enumerate(sorted(stored)):
+        form[f"{HOLIDAY}.{i}.date"] = day
+        ranges = stored[day]
+        form[f"{HOLIDAY}.{i}.hours"] = day_hours_text(ranges)
+        form[f"{HOLIDAY}.{i}.closed"] = "" if ranges else "on"
+    for i, closure in enumerate(listing.closures or []):
+        for part in ("start", "end"):
+            value = closure.get(part)
+            if value:
+                local = datetime.fromisoformat(value).astimezone(tz)
+                form[f"{CLOSURE}.{i}.{part}"] = local.strftime(LOCAL_MINUTE)
+        form[f"{CLOSURE}.{i}.reason"] = str(closure.get("reason") or "")
+    return form
+
+
 # --- listings ----------------------------------------------------------------------------------
 
 
@@ -154,7 +326,9 @@ def listing_input(
                 values["service_area"] = _geojson(drawn)
     week, errors = weekly_hours(form)
     values["weekly_hours"] = week
-    return values, errors
+    values["hours_exceptions"], _, holiday_errors = holiday_hours(form)
+    values["closures"], _, closure_errors = closures(form, city.tz)
+    return values, [*errors, *holiday_errors, *closure_errors]
 
 
 def _geojson(text: str) -> Any:
@@ -175,6 +349,7 @@ def listing_form(city: City, listing: Listing) -> Form:
     form.update(lat=f"{point.lat:.6f}", lng=f"{point.lng:.6f}")
     for day in DAYS:
         form[f"hours.{day.value}"] = day_hours_text((listing.weekly_hours or {}).get(day.value))
+    form.update(special_hours_form(listing, city.tz))
     stored = as_input(ATTRIBUTES[vertical], listing.attributes or {}, city.minor_units)
     for spec in ATTR_FIELDS[vertical]:
         value = stored.get(spec.key)

@@ -39,10 +39,15 @@ KIND_TEXT: dict[OfferingKind, tuple[str, str]] = {
 }
 
 
-def _listing_fields(vertical: Vertical) -> list[str]:
+# empty holiday and closure rows under the stored ones, to add new ones without script
+BLANK_ROWS = 3
+
+
+def _listing_fields(vertical: Vertical, form: Form) -> list[str]:
     names = ["category", "name", "description", "address", "location", "tags", "hours"]
     names += [f"hours.{day}" for day in DAY_NAMES]
     names += [spec.name for spec in fields.ATTR_FIELDS[vertical]]
+    names += forms.row_fields(form, BLANK_ROWS)
     return [*names, "service_area", forms.AREA_RADIUS]
 
 
@@ -77,6 +82,8 @@ async def _listing_page(
         "attr_fields": fields.ATTR_FIELDS[vertical],
         "area_switch": fields.AREA_SWITCH[vertical],
         "days": list(DAY_NAMES.items()),
+        "holiday_rows": forms.rows_in(form, forms.HOLIDAY) + BLANK_ROWS,
+        "closure_rows": forms.rows_in(form, forms.CLOSURE) + BLANK_ROWS,
         "map_config": map_config(request),
         "can_publish": merchant.status == MerchantStatus.APPROVED,
         "kind_text": KIND_TEXT[kind_for(vertical)],
@@ -91,11 +98,17 @@ async def _listing_page(
     )
 
 
-def _errors(request: Request, exc: MarketplaceError, vertical: Vertical) -> dict[str, str]:
+def _errors(
+    request: Request, exc: MarketplaceError, vertical: Vertical, form: Form
+) -> dict[str, str]:
     city = request.app.state.city
     city_name = city.display_name(request_locale(request))
     return form_errors(
-        translator(request), exc, _listing_fields(vertical), city=city_name, locales=city.locales
+        translator(request),
+        forms.on_rows(exc, form, city.tz),
+        _listing_fields(vertical, form),
+        city=city_name,
+        locales=city.locales,
     )
 
 
@@ -121,7 +134,7 @@ async def new_listing_submit(request: Request) -> Response:
             city, account, merchant, vertical=vertical, **values
         )
     except MarketplaceError as exc:
-        errors = _errors(request, exc, vertical)
+        errors = _errors(request, exc, vertical, form)
         return await _listing_page(
             request, merchant, vertical, form, errors, status_code=exc.status
         )
@@ -160,7 +173,7 @@ async def edit_listing_submit(request: Request) -> Response:
             raise forms.refused(problems)
         await catalogue.update_listing(city, account, listing, values)
     except MarketplaceError as exc:
-        errors = _errors(request, exc, vertical)
+        errors = _errors(request, exc, vertical, form)
         return await _listing_page(
             request, merchant, vertical, form, errors, listing=listing, status_code=exc.status
         )
