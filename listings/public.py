@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import Polygon, mapping
@@ -24,6 +23,7 @@ from listings.hours import Schedule
 from listings.models import Listing, Merchant, Offering
 from listings.permissions import Action, require
 from listings.photos.models import Photo
+from listings.pricing import PriceKind, headline_price
 from listings.types import ListingStatus, MerchantStatus, OfferingKind, Vertical
 from marketplace.accounts.models import Account
 from marketplace.errors import NotFound, ValidationFailed
@@ -36,14 +36,6 @@ log = logging.getLogger(__name__)
 Names = dict[str, str]
 # one sentence for every invisible listing, shown to people (the web layer translates it)
 NOT_AVAILABLE = "This listing does not exist or is not open to the public."
-
-
-class PriceKind(StrEnum):
-    """How a vertical's headline price reads: 人均 ¥45 / ¥120 起 / ¥80/节."""
-
-    PER_PERSON = "per_person"
-    FROM = "from"
-    PER_LESSON = "per_lesson"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,26 +102,12 @@ class PublicListing:
 
     def headline_price(self) -> tuple[PriceKind, int] | None:
         """The one price a card or page header shows, per vertical; None when nothing is priced."""
-        if self.vertical is Vertical.RESTAURANT:
-            avg = self.attributes.get("avg_price_per_person")
-            if isinstance(avg, int) and not isinstance(avg, bool):
-                return PriceKind.PER_PERSON, avg
-            return _lowest(self.offerings, PriceKind.FROM)
-        if self.vertical is Vertical.TUTORING:
-            # a trial lesson is a taster, often free: the regular lesson is the price that counts
-            regular = [o for o in self.offerings if not o.is_trial]
-            return _lowest(regular or self.offerings, PriceKind.PER_LESSON)
-        return _lowest(self.offerings, PriceKind.FROM)
+        return headline_price(
+            self.vertical, self.attributes, ((o.price, o.is_trial) for o in self.offerings)
+        )
 
     def service_area_geojson(self) -> dict[str, Any] | None:
         return dict(mapping(self.service_area)) if self.service_area is not None else None
-
-
-def _lowest(
-    offerings: tuple[PublicOffering, ...] | list[PublicOffering], kind: PriceKind
-) -> tuple[PriceKind, int] | None:
-    prices = [o.price for o in offerings]
-    return (kind, min(prices)) if prices else None
 
 
 def _photo(photo: Photo) -> PublicPhoto:
