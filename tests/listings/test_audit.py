@@ -92,5 +92,3 @@ async def test_an_update_that_changes_nothing_leaves_no_entry(db: str, city: Cit
     before = await ListingChange.filter(listing_id=listing.id).count()
     await catalogue.update_listing(city, owner, listing, {"lat": LAT, "lng": LNG})
     assert await ListingChange.filter(listing_id=listing.id).count() == before
-
-
