@@ -32,7 +32,7 @@ from search.interfaces import (
     SearchUnavailable,
     ServesPoint,
 )
-from search.reference import assemble, document_tokens, evaluate
+from search.reference import assemble, evaluate
 from search.tantivy_schema import build_schema, decode, to_tantivy
 from search.text import Term, query_terms
 
@@ -190,8 +190,8 @@ class TantivyEngine:
         if searcher.num_docs:  # limit=0 crashes tantivy: an empty index answers here
             found = searcher.search(self._build(query, terms), limit=searcher.num_docs, count=False)
             for _, address in found.hits:
-                doc = decode(searcher.doc(address)["doc"][0])
-                evaluated = evaluate(doc, document_tokens(doc), query, terms)
+                doc, tokens = decode(searcher.doc(address)["doc"][0])
+                evaluated = evaluate(doc, tokens, query, terms)
                 if evaluated is not None:
                     matches.append(evaluated)
         return assemble(matches, query, started)

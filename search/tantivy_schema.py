@@ -38,8 +38,10 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _encode(doc: ListingDocument) -> bytes:
+def _encode(doc: ListingDocument, tokens: list[str]) -> bytes:
     data: dict[str, Any] = {
+        # kept so a search needs not tokenise every candidate again
+        "tokens": tokens,
         "id": doc.id,
         "vertical": str(doc.vertical),
         "category": doc.category,
@@ -61,11 +63,12 @@ def _encode(doc: ListingDocument) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
 
 
-def decode(stored: bytes) -> ListingDocument:
+def decode(stored: bytes) -> tuple[ListingDocument, frozenset[str]]:
+    """The document and its searchable tokens."""
     data = json.loads(stored)
     area = data["service_area"]
     polygon = None if area is None else wkb.loads(area, hex=True)
-    return ListingDocument(
+    doc = ListingDocument(
         id=data["id"],
         vertical=Vertical(data["vertical"]),
         category=data["category"],
@@ -84,19 +87,21 @@ def decode(stored: bytes) -> ListingDocument:
         rating_count=data["rating_count"],
         open_minutes=tuple((a, b) for a, b in data["open_minutes"]),
     )
+    return doc, frozenset(data["tokens"])
 
 
 def to_tantivy(doc: ListingDocument) -> tantivy.Document:
+    tokens = sorted(document_tokens(doc))
     fields: dict[str, Any] = {
         "id": doc.id,
-        "tokens": sorted(document_tokens(doc)),
+        "tokens": tokens,
         "vertical": str(doc.vertical),
         "category": doc.category,
         "tags": list(doc.tags),
         "lat": doc.lat,
         "lng": doc.lng,
         "rating_count": doc.rating_count,
-        "doc": _encode(doc),
+        "doc": _encode(doc, tokens),
     }
     # absent values are absent fields, so a range filter never matches them
     if doc.district is not None:
