@@ -65,8 +65,12 @@ class TantivyEngine:
 
     def _writer_for(self, index: tantivy.Index) -> tantivy.IndexWriter:
         if self._writer is None:
-            # one thread: writes come in small batches from the outbox worker
-            self._writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            try:
+                # one thread: writes come in small batches from the outbox worker
+                self._writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:
+                # another writer holds the index (LockBusy): the outbox retries later
+                raise SearchUnavailable(f"the search index is busy: {exc}") from exc
         return self._writer
 
     async def prepare(self) -> None:

@@ -7,6 +7,8 @@ test that needs them and kept: the documents are plain data and need no database
 
 from __future__ import annotations
 
+import random
+import string
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,10 +18,19 @@ from listings.models import Listing
 from marketplace.city import City
 from marketplace.demo.seed import seed_demo
 from search.documents import documents_for
-from search.interfaces import SearchEngine
-from search.reference import ReferenceEngine
+from search.interfaces import SearchEngine, SearchQuery, SearchUnavailable
+from search.reference import ReferenceEngine, document_tokens
 from search.tantivy_engine import TantivyEngine
-from tests.search.contract import CASES, MUTATIONS, Case, Corpus, edge_documents, run_case
+from search.text import typo_budget
+from tests.search.contract import (
+    CASES,
+    MUTATIONS,
+    Case,
+    Corpus,
+    compare,
+    edge_documents,
+    run_case,
+)
 
 _CORPORA: dict[str, Corpus] = {}
 ENGINES = ("tantivy", "reference")
@@ -74,3 +85,48 @@ async def test_an_index_on_disk_opens_again_with_its_documents(tmp_path: Path) -
     again = TantivyEngine(tmp_path / "index")
     assert await again.count() == len(documents)
     await again.close()
+
+
+async def test_a_second_writer_is_refused_until_the_first_closes(tmp_path: Path) -> None:
+    documents = edge_documents()
+    first, second = TantivyEngine(tmp_path / "index"), TantivyEngine(tmp_path / "index")
+    await first.upsert(documents)
+    with pytest.raises(SearchUnavailable):
+        await second.upsert(documents[:1])
+    await first.close()
+    await second.upsert(documents[:1])
+    assert await second.count() == len(documents)
+    await second.close()
+
+
+def _misspell(word: str, rng: random.Random) -> str:
+    """The word with one to its typo budget's worth of random edits (sometimes past it)."""
+    chars = list(word)
+    for _ in range(rng.randint(1, typo_budget(word) + 1)):
+        at = rng.randrange(len(chars))
+        edit = rng.choice(("insert", "delete", "replace", "swap"))
+        letter = rng.choice(string.ascii_lowercase)
+        if edit == "insert":
+            chars.insert(at, letter)
+        elif edit == "delete" and len(chars) > 1:
+            del chars[at]
+        elif edit == "replace":
+            chars[at] = letter
+        elif at + 1 < len(chars):
+            chars[at], chars[at + 1] = chars[at + 1], chars[at]
+    return "".join(chars)
+
+
+async def test_random_misspellings_find_what_the_reference_finds(
+    engines: tuple[SearchEngine, ReferenceEngine], corpus: Corpus
+) -> None:
+    # the fuzzy automaton must recall every word the reference's edit distance accepts
+    rng = random.Random(4)
+    words = sorted(
+        {t for d in corpus.documents for t in document_tokens(d) if t.isalpha() and len(t) >= 5}
+    )
+    found = 0
+    for word in rng.sample(words, min(60, len(words))):
+        query = SearchQuery(text=_misspell(word, rng), page_size=100)
+        found += (await compare(*engines, query)).total > 0
+    assert found >= 20  # most misspellings stay within the budget
