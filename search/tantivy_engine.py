@@ -200,5 +200,18 @@ class TantivyEngine:
                     matches.append(evaluated)
         return assemble(matches, query, started)
 
+    def _candidates(self, query: SearchQuery) -> list[int]:
+        searcher = self._open().searcher()
+        if not searcher.num_docs:
+            return []
+        found = searcher.search(
+            self._build(query, query_terms(query.text)), limit=searcher.num_docs, count=False
+        )
+        return sorted(searcher.doc(address)["id"][0] for _, address in found.hits)
+
+    async def candidates(self, query: SearchQuery) -> list[int]:
+        """The ids tantivy alone finds, before the exact checks: for tests and diagnostics."""
+        return await asyncio.to_thread(self._candidates, query)
+
     async def search(self, query: SearchQuery) -> SearchResults:
         return await asyncio.to_thread(self._search, query)

@@ -130,3 +130,33 @@ async def test_random_misspellings_find_what_the_reference_finds(
         query = SearchQuery(text=_misspell(word, rng), page_size=100)
         found += (await compare(*engines, query)).total > 0
     assert found >= 20  # most misspellings stay within the budget
+
+
+async def _all_ids(engine: ReferenceEngine, query: SearchQuery) -> list[int]:
+    found: list[int] = []
+    page = 1
+    while True:
+        results = await engine.search(query.model_copy(update={"page": page, "page_size": 100}))
+        found += [h.listing_id for h in results.hits]
+        if len(found) >= results.total:
+            return sorted(found)
+        page += 1
+
+
+async def test_tantivy_alone_finds_exactly_the_matches(corpus: Corpus, tmp_path: Path) -> None:
+    """The exact refinement must not be what makes answers right: without it, tantivy's own
+    text and filter queries already find precisely the reference's matches. Geo shapes (boxes
+    are widened, areas are their bounding boxes) and opening hours are checked on the stored
+    document, so those cases are left out here."""
+    engine, reference = TantivyEngine(tmp_path / "index"), ReferenceEngine()
+    for e in (engine, reference):
+        await e.upsert(corpus.documents)
+    checked = 0
+    for case in CASES:
+        query = case.query(corpus)
+        if query.geo is not None or query.open_at is not None:
+            continue
+        assert await engine.candidates(query) == await _all_ids(reference, query), case.name
+        checked += 1
+    assert checked >= 35
+    await engine.close()
