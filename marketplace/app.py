@@ -15,6 +15,7 @@ from marketplace.accounts import passwords
 from marketplace.city import City
 from marketplace.settings import Settings
 from marketplace.worker import job_loop
+from search.factory import engine_for
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import Catalogs
 from web.middleware.csrf import CsrfMiddleware
@@ -38,6 +39,7 @@ def create_app(city: City, settings: Settings, *, manage_database: bool = True) 
         if manage_database:
             await db.init_db(settings.database_url)
         await asyncio.to_thread(passwords.prepare)
+        await app.state.search.prepare()
         jobs = None
         if manage_database and settings.run_jobs_in_web:
             jobs = asyncio.create_task(job_loop(settings), name="taocity-jobs")
@@ -48,6 +50,7 @@ def create_app(city: City, settings: Settings, *, manage_database: bool = True) 
                 jobs.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await jobs
+            await app.state.search.close()
             if manage_database:
                 await db.close_db()
 
@@ -72,6 +75,7 @@ def create_app(city: City, settings: Settings, *, manage_database: bool = True) 
         max_body_size=MAX_BODY_BYTES,
     )
     app.state.city = city
+    app.state.search = engine_for(city, settings)
     app.state.settings = settings
     app.state.catalogs = catalogs
     app.state.templates = create_templates(catalogs)

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     media_dir: Path = Path("var/media")
+    search_dir: Path = Field(default=Path("var/search"), description="embedded search indexes")
     photo_max_bytes: int = 10 * 1024 * 1024
 
     @property

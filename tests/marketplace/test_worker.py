@@ -27,7 +27,11 @@ async def test_worker_purges_only_attempts_older_than_the_window(db: str) -> Non
 
 def test_the_embedded_web_process_runs_the_jobs_itself(tmp_path: Path, city: City) -> None:
     url = f"sqlite://{tmp_path / 'embedded.sqlite3'}"
-    settings = Settings(database_url=url, session_secret="test-session-secret-0123456789")
+    settings = Settings(
+        database_url=url,
+        session_secret="test-session-secret-0123456789",
+        search_dir=tmp_path / "search",
+    )
     assert settings.run_jobs_in_web
     assert not Settings(database_url="postgres://x@127.0.0.1/db").run_jobs_in_web
 

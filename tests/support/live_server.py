@@ -32,6 +32,8 @@ class LiveServer:
             "DATABASE_URL": database_url,
             "CITY_DIR": str(city_dir),
             "SESSION_SECRET": "browser-test-session-secret-0123456789",
+            "SEARCH_DIR": str(log_path.parent / "search"),
+            "MEDIA_DIR": str(log_path.parent / "media"),
         }
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None

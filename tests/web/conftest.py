@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,9 +21,11 @@ _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
+def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=db_url,
+        search_dir=tmp_path / "search",
+        media_dir=tmp_path / "media",
         session_secret="test-session-secret-not-for-production",
         login_max_failures_per_account=5,
         login_max_failures_per_ip=20,

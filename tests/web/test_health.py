@@ -60,7 +60,11 @@ async def test_degraded_when_the_database_does_not_answer(
 
 def test_the_app_opens_and_closes_its_own_database(tmp_path: Path, city: City) -> None:
     url = f"sqlite://{tmp_path / 'own.sqlite3'}"
-    settings = Settings(database_url=url, session_secret="test-session-secret-0123456789")
+    settings = Settings(
+        database_url=url,
+        session_secret="test-session-secret-0123456789",
+        search_dir=tmp_path / "search",
+    )
 
     async def scenario() -> tuple[int, int]:
         await db.migrate(url)
