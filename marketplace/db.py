@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "listings.models",
     "marketplace.notices.models",
     "listings.photos.models",
+    "search.models",
 ]
 MIGRATIONS_MODULE = "marketplace.migrations"
 
