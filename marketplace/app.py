@@ -14,7 +14,7 @@ from marketplace import db
 from marketplace.accounts import passwords
 from marketplace.city import City
 from marketplace.settings import Settings
-from marketplace.worker import job_loop
+from marketplace.worker import JobContext, job_loop
 from search.factory import engine_for
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import Catalogs
@@ -42,7 +42,9 @@ def create_app(city: City, settings: Settings, *, manage_database: bool = True) 
         await app.state.search.prepare()
         jobs = None
         if manage_database and settings.run_jobs_in_web:
-            jobs = asyncio.create_task(job_loop(settings), name="taocity-jobs")
+            # the web process owns the index's writer, so the jobs share its engine
+            context = JobContext(settings, city, app.state.search)
+            jobs = asyncio.create_task(job_loop(context), name="taocity-jobs")
         try:
             yield
         finally:

@@ -103,8 +103,9 @@ def _attach_subcommands() -> None:
     from marketplace.accounts.cli import operator
     from marketplace.city.cli import city
     from marketplace.demo.cli import demo
+    from search.cli import search_group
 
-    for group in (city, operator, demo, import_group):
+    for group in (city, operator, demo, import_group, search_group):
         main.add_command(group)
 
 

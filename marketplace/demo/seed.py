@@ -27,6 +27,7 @@ from marketplace.demo import (
     EXTERNAL_ID_PREFIX,
 )
 from marketplace.demo.catalog import DemoListing, generate_catalog
+from search import outbox
 
 BATCH_SIZE = 500
 
@@ -189,6 +190,8 @@ async def _listings(catalog: Sequence[DemoListing], merchant_ids: dict[str, int]
         for position, offering in enumerate(item.offerings)
     ]
     await Offering.bulk_create(offerings, batch_size=BATCH_SIZE)
+    # bulk inserts bypass the catalogue's verbs, so the index is told here, in the same transaction
+    await outbox.enqueue(listing_ids.values())
     return len(offerings)
 
 

@@ -39,6 +39,7 @@ async def test_degraded_when_migrations_are_pending(
         "status": "degraded",
         "database": "ok",
         "migrations": {"applied": 1, "pending": ["taocity.0002_next"]},
+        "search": {"pending": 0, "oldest_s": 0.0},
     }
 
 

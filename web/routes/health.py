@@ -1,4 +1,8 @@
-"""/healthz for load balancers and deploy checks: the database answers and is migrated."""
+"""/healthz for load balancers and deploy checks: the database answers and is migrated.
+
+It also reports how far the search index lags behind the database (the outbox). A lag is
+information, not an outage: writes go on and the index catches up, so it never turns the 200.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from marketplace import db
+from search import outbox
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +21,7 @@ log = logging.getLogger(__name__)
 async def healthz(request: Request) -> JSONResponse:
     database = "ok"
     migrations: dict[str, object] | None = None
+    search: dict[str, float | int] | None = None
     try:
         await db.ping()
     except Exception as exc:
@@ -28,12 +34,17 @@ async def healthz(request: Request) -> JSONResponse:
             migrations = {"applied": len(applied), "pending": pending}
         except Exception as exc:
             log.warning("health check: migration status unavailable", exc_info=exc)
+        try:
+            search = await outbox.lag()
+        except Exception as exc:  # e.g. the outbox table not migrated yet: pending says so
+            log.warning("health check: search outbox lag unavailable", exc_info=exc)
     healthy = database == "ok" and migrations is not None and not migrations["pending"]
     return JSONResponse(
         {
             "status": "ok" if healthy else "degraded",
             "database": database,
             "migrations": migrations,
+            "search": search,
         },
         status_code=200 if healthy else 503,
         headers={"Cache-Control": "no-store"},
