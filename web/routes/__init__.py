@@ -17,6 +17,7 @@ from web.routes import (
     ops_review,
     pages,
     photos,
+    search_api,
 )
 from web.templating import STATIC_DIR
 
@@ -31,6 +32,7 @@ def all_routes() -> list[BaseRoute]:
         *merchant.routes,
         *api.routes,
         *merchant_api.routes,
+        *search_api.routes,
         *photos.routes,
         *health.routes,
         # Leaflet ships inside a PyPI package; the app serves it itself (no CDN)

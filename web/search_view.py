@@ -1,0 +1,129 @@
+"""Running a resident's search for a request and wording each hit; shared by the JSON API and
+the results page so both show the same cards, prices and opening badges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+from geo.areas import pick_name
+from listings.hours_display import opening_state
+from listings.public import ListingCard, listing_cards
+from listings.types import Vertical
+from search.city_query import SearchParams, build_query
+from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable
+from web.i18n import request_locale, translator
+from web.routes.listing_pages import badge, now
+from web.routes.pages import VERTICAL_TEXT
+from web.templating import format_money
+
+_LIST_FIELDS = ("vertical", "category", "tag", "facets")
+
+
+def params_of(request: Request) -> SearchParams:
+    """The query string as SearchParams; repeatable parameters keep every value."""
+    raw: dict[str, Any] = {k: v for k, v in request.query_params.items() if k not in _LIST_FIELDS}
+    for name in _LIST_FIELDS:
+        raw[name] = request.query_params.getlist(name)
+    return SearchParams.model_validate(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    query: SearchQuery
+    results: SearchResults
+    hits: list[dict[str, Any]]
+
+
+UNAVAILABLE = "Search is unavailable right now; please try again in a moment."
+
+
+async def engine_search(request: Request, query: SearchQuery) -> SearchResults:
+    try:
+        return await request.app.state.search.search(query)
+    except SearchUnavailable:
+        # the engine's own words (lock files, hosts) mean nothing to a resident
+        raise SearchUnavailable(UNAVAILABLE) from None
+
+
+def price_text(request: Request, card: ListingCard) -> str | None:
+    if card.price is None:
+        return None
+    city = request.app.state.city
+    _ = translator(request)
+    kind, amount = card.price
+    money = format_money(
+        amount, request_locale(request), city.currency, city.minor_units, whole=True
+    )
+    if kind.value == "per_person":
+        return _("%(price)s per person") % {"price": money}
+    if kind.value == "per_lesson":
+        return _("%(price)s per lesson") % {"price": money}
+    return _("from %(price)s") % {"price": money}
+
+
+def hit_json(request: Request, card: ListingCard, hit: Hit) -> dict[str, Any]:
+    locale = request_locale(request)
+    _ = translator(request)
+    opening = None
+    if card.schedule is not None:
+        state = opening_state(card.schedule, now(request), request.app.state.city.tz)
+        shown = badge(state, locale, _)
+        opening = {"open": state.open, "label": shown.label, "detail": shown.detail}
+    return {
+        "id": card.id,
+        "vertical": card.vertical.value,
+        "name": pick_name(card.name, locale),
+        "category": card.category,
+        "category_name": pick_name(card.category_name, locale) if card.category_name else "",
+        "district": card.district,
+        "district_name": pick_name(card.district_name, locale) if card.district_name else "",
+        "lat": card.location.lat,
+        "lng": card.location.lng,
+        "distance_m": round(hit.distance_m) if hit.distance_m is not None else None,
+        "price": {"kind": card.price[0].value, "amount": card.price[1]} if card.price else None,
+        "price_text": price_text(request, card),
+        "rating_avg": card.rating_avg,
+        "rating_count": card.rating_count,
+        "opening": opening,
+        "cover": card.cover.small_key if card.cover else None,
+    }
+
+
+async def run_search(request: Request, params: SearchParams) -> Found:
+    city = request.app.state.city
+    query = build_query(city, params, now(request))
+    results = await engine_search(request, query)
+    cards = {c.id: c for c in await listing_cards(city, [h.listing_id for h in results.hits])}
+    hits = [
+        hit_json(request, cards[h.listing_id], h) for h in results.hits if h.listing_id in cards
+    ]
+    return Found(query=query, results=results, hits=hits)
+
+
+def facet_names(request: Request, facets: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
+    """Facet counts with the names people read, biggest first."""
+    city = request.app.state.city
+    locale = request_locale(request)
+    _ = translator(request)
+    categories = {c.slug: c for cs in city.categories.values() for c in cs}
+
+    def name(facet: str, value: str) -> str:
+        if facet == "category" and value in categories:
+            return categories[value].display_name(locale)
+        if facet == "district" and (district := city.area.district(value)) is not None:
+            return district.display_name(locale)
+        if facet == "vertical":
+            text = VERTICAL_TEXT.get(Vertical(value)) if value in set(Vertical) else None
+            return _(text[0]) if text else value
+        return value
+
+    return {
+        facet: [
+            {"value": value, "name": name(facet, value), "count": count}
+            for value, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        for facet, counts in facets.items()
+    }
