@@ -88,9 +88,7 @@ async def _postpone(rows: list[SearchOutbox], error: BaseException, at: datetime
             )
 
 
-async def drain(
-    city: City, engine: SearchEngine, *, batch: int = 200, now: Clock = utcnow
-) -> int:
+async def drain(city: City, engine: SearchEngine, *, batch: int = 200, now: Clock = utcnow) -> int:
     """Apply one batch of due rows to the engine; returns how many rows were applied (0 when
     nothing was due or the engine failed, in which case the rows wait for their next attempt)."""
     rows = await _claim(batch, now())
