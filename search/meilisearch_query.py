@@ -6,9 +6,10 @@ Two ways to search:
 - native: Meilisearch filters, sorts, pages and counts facets itself (`page`/`hitsPerPage`, so the
   total is exact `totalHits`).
 - refined: when a part of the query has no exact Meilisearch equivalent (opening hours, service
-  area coverage, and the radius, because Meilisearch measures on a sphere and we on the WGS84
-  ellipsoid), Meilisearch returns every candidate of a wider filter with the stored document, and
-  the reference's `evaluate`/`assemble` decide, as the tantivy engine does.
+  area coverage, the radius, because Meilisearch measures on a sphere and we on the WGS84
+  ellipsoid, and the relevance order of text matches), Meilisearch returns every candidate of a
+  wider filter with the stored document, and the reference's `evaluate`/`assemble` decide, as
+  the tantivy engine does.
 """
 
 from __future__ import annotations
@@ -85,7 +86,12 @@ def query_text(query: SearchQuery) -> str:
 
 
 def needs_refinement(query: SearchQuery) -> bool:
-    return query.open_at is not None or isinstance(query.geo, Radius | ServesPoint)
+    # a relevance order of text matches is ours (exact > prefix > typo, then distance, then id):
+    # Meilisearch's rules order by typos then exactness, and break ties by insertion order
+    text_relevance = query.sort is SortBy.RELEVANCE and bool(query_text(query))
+    return (
+        text_relevance or query.open_at is not None or isinstance(query.geo, Radius | ServesPoint)
+    )
 
 
 def _geo_filter(query: SearchQuery) -> list[str]:
@@ -132,7 +138,8 @@ def filters(query: SearchQuery) -> list[str]:
 
 
 def sort(query: SearchQuery) -> list[str]:
-    """Sort rules, each ending on the id as the reference's order does."""
+    """Sort rules, each ending on the id as the reference's order does. (Relevance with text
+    is refined, so its order here only decides which candidates come first.)"""
     if query.sort is SortBy.DISTANCE:
         origin = query.reference_point()
         assert origin is not None  # SearchQuery refuses a distance sort without one
@@ -143,7 +150,11 @@ def sort(query: SearchQuery) -> list[str]:
         return ["price_from:asc", "id:asc"]
     if query.sort is SortBy.PRICE_DESC:
         return ["price_from:desc", "id:asc"]
-    return []
+    # relevance without text: every document ranks the same, so nearest first, then the id
+    origin = query.reference_point()
+    if origin is not None:
+        return [f"_geoPoint({origin.lat}, {origin.lng}):asc", "id:asc"]
+    return ["id:asc"]
 
 
 def search_body(query: SearchQuery) -> dict[str, Any]:

@@ -12,7 +12,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from marketplace.city import City
+from marketplace.settings import Settings
 from search import meilisearch_client
+from search.factory import engine_for
 from search.interfaces import (
     SearchQuery,
     SearchUnavailable,
@@ -20,6 +23,7 @@ from search.interfaces import (
 from search.meilisearch_client import MeilisearchError
 from search.meilisearch_engine import MeilisearchEngine
 from search.meilisearch_query import SETTINGS
+from search.tantivy_engine import TantivyEngine
 from tests.search.contract import EDGE, edge_documents
 from tests.search.meili_fake import INDEX, KEY, URL, FakeMeili, error_object, refusing
 
@@ -220,3 +224,11 @@ async def test_no_key_sends_no_authorization(fake: FakeMeili) -> None:
     async with fake.client() as client:
         await MeilisearchEngine(URL, None, INDEX, client=client).count()
     assert fake.requests[0].authorization is None
+
+
+async def test_meili_url_chooses_meilisearch_with_one_index_per_city(city: City) -> None:
+    chosen = engine_for(city, Settings(meili_url=URL, meili_key=KEY))
+    assert isinstance(chosen, MeilisearchEngine)
+    assert chosen.index_uid == f"taocity-{city.slug}"
+    await chosen.close()
+    assert isinstance(engine_for(city, Settings()), TantivyEngine)

@@ -68,17 +68,21 @@ async def body_of(engine: MeilisearchEngine, fake: FakeMeili, **fields: Any) -> 
 
 
 def native(**extra: Any) -> dict[str, Any]:
-    return {"q": "", "matchingStrategy": "all", **NATIVE, **extra}
+    # without text every match ranks the same: the reference's tie-break, the id
+    return {"q": "", "matchingStrategy": "all", "sort": ["id:asc"], **NATIVE, **extra}
 
 
 def refined(**extra: Any) -> dict[str, Any]:
-    return {"q": "", "matchingStrategy": "all", **extra, **REFINED}
+    return {"q": "", "matchingStrategy": "all", "sort": ["id:asc"], **extra, **REFINED}
+
+
+def near(point: LatLng) -> list[str]:
+    return [f"_geoPoint({point.lat}, {point.lng}):asc", "id:asc"]
 
 
 @pytest.mark.parametrize(
     ("text", "q"),
     [
-        ("", ""),
         ("月嫂", "月嫂"),  # a word jieba does not know, joined again from its characters
         ("小笼包", "小笼 笼包"),  # a word is required as all of its bigrams
         ("面", "面"),
@@ -89,7 +93,17 @@ def refined(**extra: Any) -> dict[str, Any]:
 async def test_text_is_sent_as_the_shared_tokens(
     engine: MeilisearchEngine, fake: FakeMeili, text: str, q: str
 ) -> None:
-    assert await body_of(engine, fake, text=text) == native(q=q)
+    # ordered by relevance: every candidate comes back and the reference's rules order them
+    assert await body_of(engine, fake, text=text) == refined(q=q)
+    rating = ["rating_avg:desc", "rating_count:desc", "id:asc"]
+    assert await body_of(engine, fake, text=text, sort=SortBy.RATING) == native(q=q, sort=rating)
+
+
+async def test_browsing_without_text_is_nearest_first_when_there_is_a_point(
+    engine: MeilisearchEngine, fake: FakeMeili
+) -> None:
+    assert await body_of(engine, fake) == native()
+    assert await body_of(engine, fake, origin=CENTRE) == native(sort=near(CENTRE))
 
 
 async def test_every_filter(engine: MeilisearchEngine, fake: FakeMeili) -> None:
@@ -130,7 +144,8 @@ async def test_radius_asks_for_the_padded_box_and_refines(
     assert body == refined(
         filter=[
             f"_geoBoundingBox([{ne.lat + pad}, {ne.lng + pad}], [{sw.lat - pad}, {sw.lng - pad}])"
-        ]
+        ],
+        sort=near(CENTRE),
     )
 
 
@@ -144,7 +159,8 @@ async def test_serves_point_asks_for_areas_whose_box_holds_it(
             f"area_north >= {31.4 - 1e-4}",
             f"area_west <= {119.4 + 1e-4}",
             f"area_east >= {119.4 - 1e-4}",
-        ]
+        ],
+        sort=near(LatLng(31.4, 119.4)),
     )
 
 
