@@ -3,6 +3,8 @@ by the worker, kept and retried with backoff while the engine is down, and a reb
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from listings import catalogue, offerings, onboarding
 from listings.models import Listing, Merchant
+from marketplace import db as db_module
 from marketplace.accounts.models import Account
 from marketplace.app import create_app
 from marketplace.city import City
@@ -318,3 +321,74 @@ async def test_healthz_reports_the_lag_and_stays_healthy(
     assert response.json()["status"] == "ok"
     lag = response.json()["search"]
     assert lag["pending"] == 3 and 90 <= lag["oldest_s"] < 120
+
+
+class SlowEngine(SwitchableEngine):
+    """Counts what each upsert receives and yields mid-write, so two drains overlap."""
+
+    def __init__(self, inner: TantivyEngine) -> None:
+        super().__init__(inner)
+        self.upserted: list[int] = []
+
+    async def upsert(self, documents: Sequence[ListingDocument]) -> None:
+        self.upserted += [d.id for d in documents]
+        await asyncio.sleep(0.02)
+        await super().upsert(documents)
+
+
+async def test_two_drains_at_once_never_apply_the_same_row_twice(
+    db: str, city: City, tmp_path: Path
+) -> None:
+    await seed_demo(city, count=20)
+    engine = SlowEngine(TantivyEngine(tmp_path / "index"))
+    await engine.prepare()
+    applied = await asyncio.gather(*(outbox.drain(city, engine, batch=6) for _ in range(4)))
+    while await outbox.drain(city, engine, batch=6):
+        pass
+    assert sum(applied) <= 20
+    assert sorted(engine.upserted) == sorted(set(engine.upserted)) and len(engine.upserted) == 20
+    assert await engine.count() == 20 and await _rows() == []
+
+
+def test_the_embedded_web_process_keeps_its_index_in_step(tmp_path: Path, city: City) -> None:
+    url = f"sqlite://{tmp_path / 'embedded.sqlite3'}"
+    settings = Settings(
+        database_url=url,
+        session_secret="test-session-secret-0123456789",
+        search_dir=tmp_path / "search",
+    )
+
+    async def scenario() -> tuple[int, int]:
+        await db_module.migrate(url)
+        await db_module.init_db(url)
+        await seed_demo(city, count=15)
+        await db_module.close_db()
+        app = create_app(city, settings)
+        async with app.router.lifespan_context(app):
+            for _ in range(100):
+                if not await SearchOutbox.all().count():
+                    break
+                await asyncio.sleep(0.1)
+            return await app.state.search.count(), await SearchOutbox.all().count()
+
+    assert asyncio.run(scenario()) == (15, 0)
+
+
+def test_the_reindex_command_prints_counts_and_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from marketplace.cli import main
+    from tests.conftest import CITY_DIR
+
+    url = f"sqlite://{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("CITY_DIR", str(CITY_DIR))
+    monkeypatch.setenv("SEARCH_DIR", str(tmp_path / "search"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "migrate"]).exit_code == 0
+    assert runner.invoke(main, ["demo", "seed", "--count", "9"]).exit_code == 0
+    result = runner.invoke(main, ["search", "reindex", "--batch", "4"])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"indexed 9 listing\(s\) in \d+\.\d\d s\n", result.output)
