@@ -88,6 +88,8 @@ class MeilisearchEngine:
         )
 
     def _refined(self, query: SearchQuery, answer: dict[str, Any], started: float) -> SearchResults:
+        # at most MAX_TOTAL_HITS candidates come back: a query matching more of a city (a single
+        # letter over 100,000 listings) is refined over the first ones in Meilisearch's order
         terms = query_terms(query.text)
         matches = []
         for hit in answer["hits"]:

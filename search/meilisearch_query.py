@@ -7,7 +7,8 @@ Two ways to search:
   total is exact `totalHits`).
 - refined: when a part of the query has no exact Meilisearch equivalent (opening hours, service
   area coverage, the radius, because Meilisearch measures on a sphere and we on the WGS84
-  ellipsoid, and the relevance order of text matches), Meilisearch returns every candidate of a
+  ellipsoid, boxes, because its geo filters also match service areas, and the relevance order
+  of text matches), Meilisearch returns every candidate of a
   wider filter with the stored document, and the reference's `evaluate`/`assemble` decide, as
   the tantivy engine does.
 """
@@ -66,7 +67,9 @@ def to_meili(doc: ListingDocument) -> dict[str, Any]:
     }
     if doc.service_area is not None:
         ring = [[x, y] for x, y in doc.service_area.exterior.coords]  # GeoJSON is [lng, lat]
-        body["_geojson"] = {"type": "Polygon", "coordinates": [ring]}
+        # a Feature, the shape Meilisearch's GeoJSON documentation indexes (v1.22+)
+        polygon = {"type": "Polygon", "coordinates": [ring]}
+        body["_geojson"] = {"type": "Feature", "geometry": polygon, "properties": {}}
         west, south, east, north = doc.service_area.bounds
         body.update(area_south=south, area_north=north, area_west=west, area_east=east)
     return body
@@ -90,7 +93,11 @@ def needs_refinement(query: SearchQuery) -> bool:
     # Meilisearch's rules order by typos then exactness, and break ties by insertion order
     text_relevance = query.sort is SortBy.RELEVANCE and bool(query_text(query))
     return (
-        text_relevance or query.open_at is not None or isinstance(query.geo, Radius | ServesPoint)
+        text_relevance
+        or query.open_at is not None
+        # Meilisearch's geo filters also match a document whose `_geojson` area meets the shape,
+        # where ours ask about the listing's point: a box is widened, then checked exactly
+        or isinstance(query.geo, Radius | BoundingBox | ServesPoint)
     )
 
 
@@ -104,7 +111,9 @@ def _geo_filter(query: SearchQuery) -> list[str]:
         ]
     if isinstance(geo, BoundingBox):
         sw, ne = geo.south_west, geo.north_east
-        return [f"_geoBoundingBox([{ne.lat}, {ne.lng}], [{sw.lat}, {sw.lng}])"]
+        return [
+            f"_geoBoundingBox([{ne.lat + PAD}, {ne.lng + PAD}], [{sw.lat - PAD}, {sw.lng - PAD}])"
+        ]
     if isinstance(geo, InDistrict):
         return [f"district = {_quoted([geo.slug])}"]
     if isinstance(geo, ServesPoint):

@@ -104,8 +104,9 @@ async def test_upsert_sends_whole_documents_with_geo_geojson_and_tokens(
     assert noodles["rating_avg"] == 4.0 and noodles["rating_count"] == 3
     assert "_geojson" not in noodles  # no service area
     remote = sent[EDGE + 7]
-    assert remote["_geojson"]["type"] == "Polygon"
-    ring = remote["_geojson"]["coordinates"][0]  # GeoJSON order: [lng, lat]
+    assert remote["_geojson"]["type"] == "Feature"
+    assert remote["_geojson"]["geometry"]["type"] == "Polygon"
+    ring = remote["_geojson"]["geometry"]["coordinates"][0]  # GeoJSON order: [lng, lat]
     assert ring[0] == ring[-1] and {tuple(p) for p in ring} == {
         (119.45, 31.35),
         (119.45, 31.45),
