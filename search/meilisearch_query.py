@@ -7,8 +7,8 @@ Two ways to search:
   total is exact `totalHits`).
 - refined: when a part of the query has no exact Meilisearch equivalent (opening hours, service
   area coverage, the radius, because Meilisearch measures on a sphere and we on the WGS84
-  ellipsoid, boxes, because its geo filters also match service areas, and the relevance order
-  of text matches), Meilisearch returns every candidate of a
+  ellipsoid, boxes, because its geo filters also match service areas, and text, whose matching
+  and relevance order differ: see `needs_refinement`), Meilisearch returns every candidate of a
   wider filter with the stored document, and the reference's `evaluate`/`assemble` decide, as
   the tantivy engine does.
 """
@@ -89,11 +89,11 @@ def query_text(query: SearchQuery) -> str:
 
 
 def needs_refinement(query: SearchQuery) -> bool:
-    # a relevance order of text matches is ours (exact > prefix > typo, then distance, then id):
-    # Meilisearch's rules order by typos then exactness, and break ties by insertion order
-    text_relevance = query.sort is SortBy.RELEVANCE and bool(query_text(query))
     return (
-        text_relevance
+        # Meilisearch's text matching is wider than ours (prefixes with typos, split and joined
+        # words, its own Chinese segmentation of the tokens) and its relevance ranks typos before
+        # exactness and ties by insertion order: text matches are decided and ordered by our rules
+        bool(query_text(query))
         or query.open_at is not None
         # Meilisearch's geo filters also match a document whose `_geojson` area meets the shape,
         # where ours ask about the listing's point: a box is widened, then checked exactly
@@ -147,8 +147,8 @@ def filters(query: SearchQuery) -> list[str]:
 
 
 def sort(query: SearchQuery) -> list[str]:
-    """Sort rules, each ending on the id as the reference's order does. (Relevance with text
-    is refined, so its order here only decides which candidates come first.)"""
+    """Sort rules, each ending on the id as the reference's order does. (Refined searches are
+    ordered again afterwards; here the order decides which candidates come first.)"""
     if query.sort is SortBy.DISTANCE:
         origin = query.reference_point()
         assert origin is not None  # SearchQuery refuses a distance sort without one
