@@ -14,7 +14,7 @@ from listings.public import ListingCard, listing_cards
 from listings.types import Vertical
 from search.city_query import SearchParams, build_query
 from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable
-from web.i18n import request_locale, translator
+from web.i18n import N_, request_locale, translator
 from web.routes.listing_pages import badge, now
 from web.routes.pages import VERTICAL_TEXT
 from web.templating import format_money
@@ -37,7 +37,7 @@ class Found:
     hits: list[dict[str, Any]]
 
 
-UNAVAILABLE = "Search is unavailable right now; please try again in a moment."
+UNAVAILABLE = N_("Search is unavailable right now; please try again in a moment.")
 
 
 async def engine_search(request: Request, query: SearchQuery) -> SearchResults:

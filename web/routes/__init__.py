@@ -18,6 +18,7 @@ from web.routes import (
     pages,
     photos,
     search_api,
+    search_pages,
 )
 from web.templating import STATIC_DIR
 
@@ -33,6 +34,7 @@ def all_routes() -> list[BaseRoute]:
         *api.routes,
         *merchant_api.routes,
         *search_api.routes,
+        *search_pages.routes,
         *photos.routes,
         *health.routes,
         # Leaflet ships inside a PyPI package; the app serves it itself (no CDN)

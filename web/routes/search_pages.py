@@ -1,0 +1,278 @@
+"""The resident's results page (/search) and its near-me twin (/nearby).
+
+Every choice lives in the URL (the same parameters as /api/v1/search), so a result list can be
+shared or bookmarked; chips and pagination are links that change one parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from listings.types import Vertical
+from marketplace.errors import ValidationFailed
+from search.interfaces import Radius, SortBy
+from web.i18n import N_, request_locale, translator
+from web.routes.pages import VERTICAL_TEXT
+from web.search_view import facet_names, params_of, run_search
+from web.templating import format_money, render
+
+PAGE_FACETS = ("vertical", "category")
+SORT_TEXT = {
+    SortBy.RELEVANCE: N_("Best match"),
+    SortBy.DISTANCE: N_("Nearest"),
+    SortBy.RATING: N_("Top rated"),
+    SortBy.PRICE_ASC: N_("Price: low to high"),
+    SortBy.PRICE_DESC: N_("Price: high to low"),
+}
+RADII_M = (1000, 3000, 10_000)
+RATINGS = ("4.5", "4")
+PRICE_STEPS = ("50", "100")  # major units: up to 50, 50 to 100, above 100
+
+
+class Url:
+    """The current query string, changed one parameter at a time for links."""
+
+    def __init__(self, path: str, items: list[tuple[str, str]]) -> None:
+        self.path = path
+        self.items = [(k, v) for k, v in items if v != "" and k not in ("page",)]
+
+    def has(self, key: str, value: str | None = None) -> bool:
+        return any(k == key and (value is None or v == value) for k, v in self.items)
+
+    def without(self, *keys: str, value: str | None = None) -> str:
+        kept = [(k, v) for k, v in self.items if not (k in keys and value in (None, v))]
+        return self._build(kept)
+
+    def setting(self, **changes: str | None) -> str:
+        kept = [(k, v) for k, v in self.items if k not in changes]
+        kept += [(k, v) for k, v in changes.items() if v is not None]
+        return self._build(kept)
+
+    def adding(self, key: str, value: str) -> str:
+        return self._build([*self.items, (key, value)])
+
+    def page(self, number: int) -> str:
+        return self._build([*self.items, ("page", str(number))])
+
+    def _build(self, items: list[tuple[str, str]]) -> str:
+        return self.path + ("?" + urlencode(items) if items else "")
+
+
+def distance_text(metres: int | None) -> str:
+    if metres is None:
+        return ""
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f} m"
+    return f"{metres / 1000:.1f} km"
+
+
+def _places(request: Request) -> list[dict[str, Any]]:
+    """Landmarks and districts to pick as "where I am" when the browser will not say."""
+    city = request.app.state.city
+    locale = request_locale(request)
+    places = [
+        {"name": d.display_name(locale), "lat": p.y, "lng": p.x, "kind": "district"}
+        for d in city.area.districts
+        for p in [d.polygon.representative_point()]
+    ]
+    places += [
+        {"name": lm.display_name(locale), "lat": lm.point.lat, "lng": lm.point.lng, "kind": "lm"}
+        for lm in city.landmarks
+    ]
+    return places
+
+
+def _price_chips(request: Request, url: Url) -> list[dict[str, Any]]:
+    city = request.app.state.city
+    locale = request_locale(request)
+    _ = translator(request)
+
+    def money(major: str) -> str:
+        minor = int(major) * 10**city.minor_units
+        return format_money(minor, locale, city.currency, city.minor_units, whole=True)
+
+    low, high = PRICE_STEPS
+    options = [
+        (None, low, _("up to %(price)s") % {"price": money(low)}),
+        (low, high, f"{money(low)}–{money(high)}"),
+        (high, None, _("over %(price)s") % {"price": money(high)}),
+    ]
+    chips = []
+    for lo, hi, label in options:
+        chosen = url.has("price_min", lo) if lo else not url.has("price_min")
+        chosen = chosen and (url.has("price_max", hi) if hi else not url.has("price_max"))
+        chosen = chosen and (url.has("price_min") or url.has("price_max"))
+        href = (
+            url.without("price_min", "price_max")
+            if chosen
+            else url.setting(price_min=lo, price_max=hi)
+        )
+        chips.append({"label": label, "chosen": chosen, "href": href, "count": None})
+    return chips
+
+
+def _chips(request: Request, url: Url, facets: dict[str, list[dict]]) -> dict[str, Any]:
+    city = request.app.state.city
+    locale = request_locale(request)
+    _ = translator(request)
+    counts = {f: {v["value"]: v["count"] for v in values} for f, values in facets.items()}
+    verticals = [
+        {
+            "label": _(VERTICAL_TEXT[v][0]),
+            "chosen": url.has("vertical", v.value),
+            "count": counts.get("vertical", {}).get(v.value),
+            "href": url.without("vertical", "category")
+            if url.has("vertical", v.value)
+            else url.setting(vertical=v.value, category=None),
+        }
+        for v in Vertical
+    ]
+    chosen_verticals = [Vertical(v) for k, v in url.items if k == "vertical" and v in set(Vertical)]
+    pool = chosen_verticals or list(Vertical)
+    categories = [
+        {
+            "label": c.display_name(locale),
+            "chosen": url.has("category", c.slug),
+            "count": counts.get("category", {}).get(c.slug),
+            "href": url.without("category", value=c.slug)
+            if url.has("category", c.slug)
+            else url.adding("category", c.slug),
+        }
+        for v in pool
+        for c in city.categories[v]
+        if url.has("category", c.slug) or counts.get("category", {}).get(c.slug)
+    ]
+    radii = [
+        {
+            "label": _("Within %(distance)s") % {"distance": distance_text(r)},
+            "chosen": url.has("radius_m", str(r)),
+            "count": None,
+            "href": url.without("radius_m")
+            if url.has("radius_m", str(r))
+            else url.setting(radius_m=str(r)),
+        }
+        for r in RADII_M
+    ]
+    ratings = [
+        {
+            "label": f"★{r}+",
+            "chosen": url.has("min_rating", r),
+            "count": None,
+            "href": url.without("min_rating")
+            if url.has("min_rating", r)
+            else url.setting(min_rating=r),
+        }
+        for r in RATINGS
+    ]
+    is_open = url.has("open_now", "true")
+    open_now = {
+        "label": _("Open now"),
+        "chosen": is_open,
+        "count": None,
+        "href": url.without("open_now") if is_open else url.setting(open_now="true"),
+    }
+    return {
+        "verticals": verticals,
+        "categories": categories,
+        "radii": radii,
+        "prices": _price_chips(request, url),
+        "ratings": ratings,
+        "open_now": open_now,
+    }
+
+
+async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool) -> Response:
+    city = request.app.state.city
+    _ = translator(request)
+    params = params_of(request).model_copy(update={"facets": list(PAGE_FACETS)})
+    if nearby and params.lat and params.lng:
+        if not params.sort:
+            params = params.model_copy(update={"sort": SortBy.DISTANCE.value})
+        if not (params.radius_m or params.bbox or params.district or params.serves):
+            radius = str(city.search.default_radius_m)
+            params = params.model_copy(update={"radius_m": radius})
+            items = [*items, ("radius_m", radius)]
+    url = Url(request.url.path, items)
+    try:
+        found = await run_search(request, params)
+    except ValidationFailed as exc:
+        context = {
+            "errors": exc.errors,
+            "q": params.q,
+            "url": url,
+            "places": _places(request),
+            "sorts": [],
+            "hidden": [],
+            "nearby": nearby,
+        }
+        return await render(request, "search.html", context, status_code=422)
+    query, results = found.query, found.results
+    facets = facet_names(request, results.facets)
+    pages = max(1, -(-results.total // query.page_size))
+    origin = query.reference_point()
+    radius = query.geo.metres if isinstance(query.geo, Radius) else None
+    for n, hit in enumerate(found.hits, start=(query.page - 1) * query.page_size + 1):
+        hit["number"] = n
+        hit["distance_text"] = distance_text(hit["distance_m"])
+    wider = None
+    if radius is not None and radius < city.search.max_radius_m:
+        wider = url.setting(radius_m=str(min(int(radius * 3), city.search.max_radius_m)))
+    context = {
+        "errors": [],
+        "q": query.text,
+        "url": url,
+        "found": found,
+        "total": results.total,
+        "page": query.page,
+        "pages": pages,
+        "chips": _chips(request, url, facets),
+        "sort": query.sort.value,
+        "sorts": [
+            (s.value, _(text))
+            for s, text in SORT_TEXT.items()
+            if s is not SortBy.DISTANCE or origin is not None
+        ],
+        "has_location": origin is not None,
+        "radius_km": f"{radius / 1000:g}" if radius is not None else None,
+        "wider": wider,
+        "nearby": nearby,
+        "places": _places(request),
+        "map": {
+            "tiles": city.map.tile_url,
+            "attribution": city.map.attribution,
+            "zoom": city.map.default_zoom,
+            "center": {"lat": city.center.lat, "lng": city.center.lng},
+            "origin": {"lat": origin.lat, "lng": origin.lng} if origin else None,
+            "pins": [
+                {
+                    "n": h["number"],
+                    "id": h["id"],
+                    "lat": h["lat"],
+                    "lng": h["lng"],
+                    "name": h["name"],
+                }
+                for h in found.hits
+            ],
+        },
+        "hidden": [(k, v) for k, v in url.items if k not in ("q", "sort")],
+    }
+    return await render(request, "search.html", context)
+
+
+async def search_page(request: Request) -> Response:
+    return await _page(request, list(request.query_params.multi_items()), nearby=False)
+
+
+async def nearby_page(request: Request) -> Response:
+    return await _page(request, list(request.query_params.multi_items()), nearby=True)
+
+
+routes = [
+    Route("/search", search_page, methods=["GET"], name="search"),
+    Route("/nearby", nearby_page, methods=["GET"], name="nearby"),
+]
