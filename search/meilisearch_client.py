@@ -75,7 +75,7 @@ class MeilisearchClient:
         deadline = time.monotonic() + (TASK_TIMEOUT_S if timeout_s is None else timeout_s)
         while True:
             task = await self.request("GET", f"/tasks/{task_uid}")
-            status = task.get("status")
+            status = task.get("status") if isinstance(task, dict) else None
             if status == "succeeded":
                 return dict(task)
             if status in ("failed", "canceled"):
@@ -90,7 +90,9 @@ class MeilisearchClient:
     async def task(self, method: str, path: str, json: Any = None, *, wait: bool = True) -> int:
         """Send a request that Meilisearch answers with an enqueued task; maybe await it."""
         summary = await self.request(method, path, json)
-        uid = int(summary["taskUid"])
+        if not isinstance(summary, dict) or not isinstance(summary.get("taskUid"), int):
+            raise MeilisearchError("unexpected_answer", f"no task uid in {summary!r:.200}")
+        uid = summary["taskUid"]
         if wait:
             await self.wait_for_task(uid)
         return uid

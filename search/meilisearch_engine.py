@@ -74,6 +74,8 @@ class MeilisearchEngine:
         started = time.perf_counter()
         body = search_body(query)
         answer = await self._meili.request("POST", f"{self._path}/search", body)
+        if not isinstance(answer, dict) or not isinstance(answer.get("hits"), list):
+            raise MeilisearchError("unexpected_answer", f"no hits in {answer!r:.200}")
         if needs_refinement(query):
             return self._refined(query, answer, started)
         origin = query.reference_point()
@@ -93,6 +95,9 @@ class MeilisearchEngine:
         terms = query_terms(query.text)
         matches = []
         for hit in answer["hits"]:
+            if not isinstance(hit.get("doc"), str):
+                # written before documents carried themselves: a reindex fixes it
+                raise MeilisearchError("unexpected_answer", f"hit {hit.get('id')} has no document")
             doc, tokens = decode(hit["doc"])
             if (evaluated := evaluate(doc, tokens, query, terms)) is not None:
                 matches.append(evaluated)

@@ -233,3 +233,15 @@ async def test_meili_url_chooses_meilisearch_with_one_index_per_city(city: City)
     assert chosen.index_uid == f"taocity-{city.slug}"
     await chosen.close()
     assert isinstance(engine_for(city, Settings()), TantivyEngine)
+
+
+async def test_an_answer_of_an_unexpected_shape_is_our_error(
+    engine: MeilisearchEngine, fake: FakeMeili
+) -> None:
+    fake.override = (200, {"results": []})
+    with pytest.raises(MeilisearchError) as caught:
+        await engine.search(SearchQuery())
+    assert caught.value.meili_code == "unexpected_answer"
+    fake.override = (202, {"status": "enqueued"})
+    with pytest.raises(MeilisearchError):
+        await engine.delete([1])
