@@ -36,6 +36,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(f"sqlite://{tmp / 'live.sqlite3'}", CITY_DIR, tmp / "server.log")
     server.taocity("db", "migrate")
     server.taocity("demo", "seed", "--count", "80")
+    server.taocity("search", "reindex")  # the results pages need the demo in the index
     server.start()
     yield server
     server.stop()

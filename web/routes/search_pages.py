@@ -149,7 +149,7 @@ def _chips(request: Request, url: Url, facets: dict[str, list[dict]]) -> dict[st
     ]
     radii = [
         {
-            "label": _("Within %(distance)s") % {"distance": distance_text(r)},
+            "label": _("Within %(distance)s") % {"distance": f"{r / 1000:g} km"},
             "chosen": url.has("radius_m", str(r)),
             "count": None,
             "href": url.without("radius_m")

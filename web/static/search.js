@@ -55,11 +55,15 @@
       }).addTo(map);
       points.push([data.origin.lat, data.origin.lng]);
     }
-    if (points.length > 1) {
-      map.fitBounds(points, { padding: [32, 32], maxZoom: 16 });
-    } else if (points.length === 1) {
-      map.setView(points[0], 15);
+    function fit() {
+      if (points.length > 1) {
+        map.fitBounds(points, { padding: [32, 32], maxZoom: 16 });
+      } else if (points.length === 1) {
+        map.setView(points[0], 15);
+      }
     }
+    fit();
+    map.refit = fit;
     return map;
   }
 
@@ -83,7 +87,9 @@
           b.classList.toggle("active", b === button);
         });
         if (map) {
-          map.invalidateSize(); // the map was hidden: Leaflet must measure it again
+          // the map was hidden when it was fitted: Leaflet must measure it and fit again
+          map.invalidateSize();
+          map.refit();
         }
       });
     });
