@@ -29,6 +29,28 @@ SORT_TEXT = {
     SortBy.PRICE_ASC: N_("Price: low to high"),
     SortBy.PRICE_DESC: N_("Price: high to low"),
 }
+# What a page says about a bad parameter: the API's English reasons carry values and field
+# names meant for programmers, a resident gets one translated sentence per parameter.
+FIELD_HINTS = {
+    "q": N_("The search words are too long or contain characters that cannot be typed."),
+    "lat": N_("The chosen location is not a place in this city."),
+    "lng": N_("The chosen location is not a place in this city."),
+    "radius_m": N_("The distance must be above zero and within the city's range."),
+    "bbox": N_("The map area is not valid."),
+    "district": N_("There is no such district in this city."),
+    "serves": N_("The address to be served is not in this city."),
+    "category": N_("There is no such category here."),
+    "vertical": N_("There is no such kind of service here."),
+    "sort": N_("This order is not available; sorting by distance needs your location."),
+    "price_min": N_("The price range is not valid."),
+    "price_max": N_("The price range is not valid."),
+    "min_rating": N_("The rating must be between 0 and 5."),
+    "open_at": N_("The time is not valid."),
+    "open_now": N_("The time is not valid."),
+    "page": N_("There is no such page."),
+    "page_size": N_("Too many results per page were asked for."),
+    "facets": N_("The filters are not valid."),
+}
 RADII_M = (1000, 3000, 10_000)
 RATINGS = ("4.5", "4")
 PRICE_STEPS = ("50", "100")  # major units: up to 50, 50 to 100, above 100
@@ -201,8 +223,11 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
     try:
         found = await run_search(request, params)
     except ValidationFailed as exc:
+        hints = dict.fromkeys(
+            _(FIELD_HINTS.get(e.field, N_("Please check this."))) for e in exc.errors
+        )
         context = {
-            "errors": exc.errors,
+            "errors": list(hints),
             "q": params.q,
             "url": url,
             "places": _places(request),
