@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("taocity.worker")
 
+OUTBOX_BATCH = 200  # listings per engine write; the job repeats batches until none is due
+
 
 @dataclass(frozen=True)
 class JobContext:
@@ -62,7 +64,6 @@ async def apply_search_outbox(context: JobContext) -> int:
     return handled
 
 
-OUTBOX_BATCH = 200
 JOBS: tuple[Job, ...] = (
     Job("purge-login-attempts", 600, purge_login_attempts),
     Job("search-outbox", 1, apply_search_outbox),
