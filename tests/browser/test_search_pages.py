@@ -29,9 +29,9 @@ def test_desktop_list_and_map_side_by_side(browser: Browser, live_server: LiveSe
     map_box = page.get_by_test_id("search-map").bounding_box()
     assert listing and map_box and map_box["x"] > listing["x"] + listing["width"] - 1
     expect(page.get_by_test_id("distance").first).to_be_visible()
+    shoot(page, "search-desktop-results")
     page.locator(".leaflet-marker-icon").first.click()
     expect(page.locator(".result.highlight")).to_have_count(1)
-    shoot(page, "search-desktop-results")
     context.close()
 
 
@@ -74,6 +74,16 @@ def test_empty_state_widens(phone: Page, live_server: LiveServer) -> None:
     shoot(phone, "search-phone-empty")
     phone.get_by_test_id("widen").click()
     phone.wait_for_url("**radius_m=3000**")
+
+
+def test_empty_state_on_desktop(browser: Browser, live_server: LiveServer) -> None:
+    context = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/search?q=月嫂&{TIANMU_LAKE}&radius_m=1000")
+    expect(page.get_by_test_id("empty-state")).to_contain_text("试试扩大范围")
+    expect(page.get_by_test_id("search-map")).to_be_visible()  # the map still shows where
+    shoot(page, "search-desktop-empty")
+    context.close()
 
 
 def test_suggestions_as_you_type(browser: Browser, live_server: LiveServer) -> None:
