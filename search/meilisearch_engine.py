@@ -20,7 +20,7 @@ from search.interfaces import Hit, SearchQuery, SearchResults
 from search.meilisearch_client import MeilisearchClient, MeilisearchError
 from search.meilisearch_query import SETTINGS, needs_refinement, search_body, to_meili
 from search.reference import assemble, evaluate
-from search.tantivy_schema import decode
+from search.stored import decode
 from search.text import query_terms
 
 

@@ -22,7 +22,7 @@ from geo.distance import bounding_box
 from search.documents import ListingDocument
 from search.interfaces import BoundingBox, InDistrict, Radius, SearchQuery, ServesPoint, SortBy
 from search.reference import document_tokens
-from search.tantivy_schema import _encode
+from search.stored import encode
 from search.text import query_terms
 
 # every candidate of a refined search must come back in one answer; a city holds fewer listings
@@ -63,7 +63,7 @@ def to_meili(doc: ListingDocument) -> dict[str, Any]:
         "rating_count": doc.rating_count,
         "open_minutes": [list(r) for r in doc.open_minutes],
         # the whole document, for the exact refinement of hours and service areas
-        "doc": _encode(doc, tokens).decode(),
+        "doc": encode(doc, tokens).decode(),
     }
     if doc.service_area is not None:
         ring = [[x, y] for x, y in doc.service_area.exterior.coords]  # GeoJSON is [lng, lat]

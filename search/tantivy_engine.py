@@ -33,7 +33,8 @@ from search.interfaces import (
     ServesPoint,
 )
 from search.reference import assemble, evaluate
-from search.tantivy_schema import build_schema, decode, to_tantivy
+from search.stored import decode
+from search.tantivy_schema import build_schema, to_tantivy
 from search.text import Term, query_terms
 
 Occur = tantivy.Occur
