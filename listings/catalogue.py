@@ -19,12 +19,12 @@ from listings import audit
 from listings import merchant_notices as tell
 from listings.input_checks import failed
 from listings.listing_input import check_listing
-from listings.models import Listing, Merchant, Offering
-from listings.offerings import prepare_offering
+from listings.models import Listing, Merchant
+from listings.offerings import locked_listing, prepare_offering, write_offering
 from listings.permissions import Action, allowed, require, require_for_listing
 from listings.types import ListingAction, ListingStatus, MerchantStatus, Vertical
 from marketplace.accounts.models import Account
-from marketplace.errors import Conflict, FieldError, NotFound, ValidationFailed
+from marketplace.errors import Conflict, FieldError, ValidationFailed
 from marketplace.notices.services import atomic
 
 if TYPE_CHECKING:
@@ -41,13 +41,6 @@ class NotPublishable(Conflict):
 
 class WrongState(Conflict):
     code = "wrong_state"
-
-
-async def _locked(listing_id: int) -> Listing:
-    listing = await Listing.filter(id=listing_id).select_for_update().first()
-    if listing is None:
-        raise NotFound("No such listing.")
-    return listing
 
 
 def _vertical(value: object) -> Vertical | None:
@@ -109,11 +102,7 @@ async def create_listing(
         )
         for position, row in enumerate(rows):
             row.setdefault("sort_order", position)
-            offering = await Offering.create(listing_id=listing.id, **row)
-            changes = audit.diff(
-                {}, audit.offering_snapshot(offering), prefix=f"offering.{offering.id}."
-            )
-            await audit.record(listing, actor, ListingAction.OFFERING_ADDED, changes)
+            await write_offering(listing, actor, row)
     return listing
 
 
@@ -124,7 +113,7 @@ async def update_listing(
     object) to a listing. Operators cannot: they moderate, they do not write merchants' words."""
     await require_for_listing(actor, Action.EDIT, listing)
     async with atomic():
-        current = await _locked(listing.id)
+        current = await locked_listing(listing.id)
         checked = check_listing(city, Vertical(current.vertical), changes, current=current)
         before = audit.listing_snapshot(current)
         current.update_from_dict(checked.columns)
@@ -177,7 +166,7 @@ async def publish(actor: Account | None, listing: Listing) -> Listing:
     """Put a draft (or a listing its merchant hid) on the public site."""
     await require_for_listing(actor, Action.PUBLISH, listing)
     async with atomic():
-        current = await _locked(listing.id)
+        current = await locked_listing(listing.id)
         if current.status == ListingStatus.PUBLISHED:
             raise WrongState("already published")
         _refuse_moderated(current)
@@ -189,7 +178,7 @@ async def unpublish(actor: Account | None, listing: Listing) -> Listing:
     """Take a listing back to draft (the merchant's own decision)."""
     await require_for_listing(actor, Action.PUBLISH, listing)
     async with atomic():
-        current = await _locked(listing.id)
+        current = await locked_listing(listing.id)
         if current.status == ListingStatus.DRAFT:
             raise WrongState("already a draft")
         _refuse_moderated(current)
@@ -215,7 +204,7 @@ async def hide(actor: Account | None, listing: Listing, reason: str | None = Non
     by_staff = await allowed(actor, Action.EDIT, listing.merchant_id)  # type: ignore[attr-defined]
     why = _clean_reason(reason, required=not by_staff)
     async with atomic():
-        current = await _locked(listing.id)
+        current = await locked_listing(listing.id)
         if current.status != ListingStatus.PUBLISHED:
             raise WrongState(
                 f"only a published listing can be hidden; this one is {current.status.value}"
@@ -241,7 +230,7 @@ async def _tell_owner_hidden(listing: Listing, reason: str) -> None:
 async def restore(actor: Account | None, listing: Listing) -> Listing:
     """Put a hidden listing back: after a moderation hide only an operator may."""
     async with atomic():
-        current = await _locked(listing.id)
+        current = await locked_listing(listing.id)
         if current.status != ListingStatus.HIDDEN:
             raise WrongState(
                 f"only a hidden listing can be restored; this one is {current.status.value}"

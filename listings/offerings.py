@@ -112,7 +112,8 @@ def offering_as_input(offering: Offering, minor_units: int) -> dict[str, Any]:
     return values
 
 
-async def _locked_listing(listing_id: int) -> Listing:
+async def locked_listing(listing_id: int) -> Listing:
+    """The listing, row-locked for the rest of the transaction."""
     listing = await Listing.filter(id=listing_id).select_for_update().first()
     if listing is None:
         raise NotFound("No such listing.")
@@ -141,14 +142,21 @@ async def add_offering(
         city, Vertical(listing.vertical), data, listing_attributes=listing.attributes
     )
     async with atomic():
-        locked = await _locked_listing(listing.id)
+        locked = await locked_listing(listing.id)
         if await Offering.filter(listing_id=locked.id).count() >= MAX_OFFERINGS:
             raise Conflict(f"a listing holds at most {MAX_OFFERINGS} offerings")
-        offering = await Offering.create(listing_id=locked.id, **columns)
-        changes = audit.diff(
-            {}, audit.offering_snapshot(offering), prefix=f"offering.{offering.id}."
-        )
-        await audit.record(locked, actor, ListingAction.OFFERING_ADDED, changes)
+        offering = await write_offering(locked, actor, columns)
+    return offering
+
+
+async def write_offering(
+    listing: Listing, actor: Account | None, columns: dict[str, Any]
+) -> Offering:
+    """Create an offering from prepared columns and record it in the listing's history; the
+    caller holds the transaction."""
+    offering = await Offering.create(listing_id=listing.id, **columns)
+    changes = audit.diff({}, audit.offering_snapshot(offering), prefix=f"offering.{offering.id}.")
+    await audit.record(listing, actor, ListingAction.OFFERING_ADDED, changes)
     return offering
 
 
@@ -159,7 +167,7 @@ async def update_offering(
     listing = await _listing_of(offering)
     await require_for_listing(actor, Action.EDIT, listing)
     async with atomic():
-        locked = await _locked_listing(listing.id)
+        locked = await locked_listing(listing.id)
         current = await _locked_offering(offering.id)
         merged = {**offering_as_input(current, city.minor_units), **changes}
         columns = prepare_offering(
@@ -179,7 +187,7 @@ async def remove_offering(actor: Account | None, offering: Offering) -> None:
     listing = await _listing_of(offering)
     await require_for_listing(actor, Action.EDIT, listing)
     async with atomic():
-        locked = await _locked_listing(listing.id)
+        locked = await locked_listing(listing.id)
         current = await _locked_offering(offering.id)
         before = audit.offering_snapshot(current)
         await current.delete()
