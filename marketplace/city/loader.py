@@ -30,6 +30,7 @@ from geo.areas import (
     share_outside,
 )
 from marketplace.city.schema import (
+    REQUIRED_HINTS,
     City,
     CityBase,
     CitySettings,
@@ -81,7 +82,7 @@ def field_path(loc: tuple[str | int, ...]) -> str:
 def _reason(error: Any) -> str:
     kind = error["type"]
     if kind == "missing":
-        return "required"
+        return REQUIRED_HINTS.get(tuple(error["loc"]), "required")
     if kind == "extra_forbidden":
         return "unknown field"
     message = str(error["msg"])

@@ -199,6 +199,14 @@ def _settings(
         vertical: [{**c, "name": relocalize(c.get("name", {}))} for c in entries]
         for vertical, entries in categories.items()
     }
+    cancellation = raw.get("cancellation", {})
+    settings["cancellation"] = {
+        **cancellation,
+        "policies": {
+            slug: {**policy, "name": relocalize(policy.get("name", {}))}
+            for slug, policy in cancellation.get("policies", {}).items()
+        },
+    }
     return settings
 
 

@@ -144,6 +144,9 @@ CategorySlug = Annotated[
     StrictStr, AfterValidator(_matching(CATEGORY_SLUG, "category slug (a-z, 0-9, _)"))
 ]
 PlaceSlug = Annotated[StrictStr, AfterValidator(_matching(PLACE_SLUG, "slug (a-z, 0-9, _, -)"))]
+PolicySlug = Annotated[
+    StrictStr, AfterValidator(_matching(CATEGORY_SLUG, "policy slug (a-z, 0-9, _)"))
+]
 FileName = Annotated[
     StrictStr, AfterValidator(_matching(FILE_NAME, "file name inside the city directory"))
 ]
@@ -253,6 +256,42 @@ class MapSettings(Frozen):
     default_zoom: Annotated[StrictInt, Field(ge=0, le=22)] = 13
 
 
+class CancellationPolicy(Frozen):
+    """What cancelling costs a resident: nothing until `free_until_hours` before the start,
+    then `late_fee_percent` of what was paid (see `marketplace.bookings.cancellation`)."""
+
+    name: Names
+    free_until_hours: Annotated[StrictInt, Field(ge=0, le=720)]
+    late_fee_percent: Percent
+
+    def display_name(self, locale: str) -> str:
+        return pick_name(self.name, locale)
+
+
+class CancellationSettings(Frozen):
+    hold_minutes: Annotated[StrictInt, Field(ge=1, le=60)] = 10
+    reminder_hours: Annotated[StrictInt, Field(ge=2, le=72)] = 24
+    default_policy: PolicySlug
+    policies: Annotated[dict[PolicySlug, CancellationPolicy], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _default_is_a_policy(self) -> CancellationSettings:
+        if self.default_policy not in self.policies:
+            known = ", ".join(self.policies)
+            reason = f"{self.default_policy!r} is not one of the policies ({known})"
+            raise_all([(("default_policy",), reason)], self.default_policy)
+        return self
+
+
+# What `taocity city check` says when a whole table is missing, instead of a bare "required".
+REQUIRED_HINTS: dict[Loc, str] = {
+    ("cancellation",): (
+        "required: a [cancellation] table with default_policy and at least one "
+        "[cancellation.policies.<slug>] table (name, free_until_hours, late_fee_percent)"
+    ),
+}
+
+
 class CityBase(Frozen):
     """Fields shared by the file and the loaded city; validated in this order, so `locales`
     is known when names are checked."""
@@ -269,6 +308,7 @@ class CityBase(Frozen):
     payments: PaymentSettings
     map: MapSettings
     categories: dict[Vertical, Annotated[tuple[Category, ...], Field(min_length=1)]]
+    cancellation: CancellationSettings
 
     @field_validator("locales")
     @classmethod
@@ -339,6 +379,26 @@ class CityBase(Frozen):
             )
             for v in Vertical
         }
+
+    @field_validator("cancellation")
+    @classmethod
+    def _policies_named(
+        cls, cancellation: CancellationSettings, info: ValidationInfo
+    ) -> CancellationSettings:
+        locales = info.data.get("locales")
+        if locales is None:
+            return cancellation
+        problems: list[tuple[Loc, str]] = [
+            (("policies", slug, "name", *loc), why)
+            for slug, policy in cancellation.policies.items()
+            for loc, why in name_problems(policy.name, locales)
+        ]
+        raise_all(problems, cancellation)
+        policies = {
+            slug: p.model_copy(update={"name": in_locale_order(p.name, locales)})
+            for slug, p in cancellation.policies.items()
+        }
+        return cancellation.model_copy(update={"policies": policies})
 
 
 class CitySettings(CityBase):

@@ -326,6 +326,100 @@ def test_commission_with_three_decimals_and_a_missing_vertical(copy: Path) -> No
     ]
 
 
+def test_reference_cancellation_policies(city: City) -> None:
+    settings = city.cancellation
+    assert (settings.hold_minutes, settings.reminder_hours) == (10, 24)
+    assert settings.default_policy == "moderate"
+    terms = {
+        slug: (p.free_until_hours, p.late_fee_percent) for slug, p in settings.policies.items()
+    }
+    assert terms == {
+        "flexible": (2, Decimal(50)),
+        "moderate": (24, Decimal(50)),
+        "strict": (48, Decimal(100)),
+    }
+    assert settings.policies["flexible"].name == {"zh-CN": "灵活", "en": "Flexible"}
+
+
+def test_missing_cancellation_table(copy: Path) -> None:
+    edit_toml(copy, lambda d: d.pop("cancellation"))
+    assert issues_of(copy) == [
+        "city.toml: cancellation: required: a [cancellation] table with default_policy and at "
+        "least one [cancellation.policies.<slug>] table "
+        "(name, free_until_hours, late_fee_percent)"
+    ]
+
+
+def test_cancellation_defaults(copy: Path) -> None:
+    def strip(data: dict[str, Any]) -> None:
+        del data["cancellation"]["hold_minutes"], data["cancellation"]["reminder_hours"]
+
+    edit_toml(copy, strip)
+    assert load_city(copy).cancellation.hold_minutes == 10
+    assert load_city(copy).cancellation.reminder_hours == 24
+
+
+def test_cancellation_default_policy_must_be_a_policy(copy: Path) -> None:
+    edit_toml(copy, lambda d: d["cancellation"].update(default_policy="lenient"))
+    assert issues_of(copy) == [
+        "city.toml: cancellation.default_policy: "
+        "'lenient' is not one of the policies (flexible, moderate, strict)"
+    ]
+
+
+def test_cancellation_policy_problems(copy: Path) -> None:
+    def spoil(data: dict[str, Any]) -> None:
+        policies = data["cancellation"]["policies"]
+        policies["flexible"]["name"].pop("en")
+        policies["moderate"]["late_fee_percent"] = 101
+        policies["strict"]["free_until_hours"] = -1
+
+    edit_toml(copy, spoil)
+    assert issues_of(copy) == [
+        "city.toml: cancellation.policies.moderate.late_fee_percent: "
+        "must be between 0 and 100, got 101",
+        "city.toml: cancellation.policies.strict.free_until_hours: "
+        "input should be greater than or equal to 0",
+    ]
+    # names are checked once the policies themselves are valid
+    edit_toml(copy, lambda d: d["cancellation"]["policies"]["moderate"].update(late_fee_percent=50))
+    edit_toml(copy, lambda d: d["cancellation"]["policies"]["strict"].update(free_until_hours=48))
+    assert issues_of(copy) == [
+        "city.toml: cancellation.policies.flexible.name.en: "
+        "missing: every locale in `locales` needs a name"
+    ]
+
+
+def test_cancellation_ranges(copy: Path) -> None:
+    def spoil(data: dict[str, Any]) -> None:
+        data["cancellation"].update(hold_minutes=61, reminder_hours=1)
+        data["cancellation"]["policies"]["strict"].update(
+            free_until_hours=721, late_fee_percent=12.345
+        )
+        data["cancellation"]["policies"]["Bad Slug"] = data["cancellation"]["policies"]["flexible"]
+
+    edit_toml(copy, spoil)
+    assert issues_of(copy) == [
+        "city.toml: cancellation.hold_minutes: input should be less than or equal to 60",
+        "city.toml: cancellation.reminder_hours: input should be greater than or equal to 2",
+        "city.toml: cancellation.policies.strict.free_until_hours: "
+        "input should be less than or equal to 720",
+        "city.toml: cancellation.policies.strict.late_fee_percent: "
+        "must have at most 2 decimal places, got 12.345",
+        "city.toml: cancellation.policies.Bad Slug: "
+        "'Bad Slug' is not a valid policy slug (a-z, 0-9, _)",
+    ]
+
+
+def test_cancellation_needs_a_policy(copy: Path) -> None:
+    def spoil(data: dict[str, Any]) -> None:
+        data["cancellation"]["policies"] = {}
+
+    edit_toml(copy, spoil)
+    found = issues_of(copy)
+    assert found[0].startswith("city.toml: cancellation.policies: dictionary should have at least")
+
+
 def test_duplicate_category_slug(copy: Path) -> None:
     edit_toml(copy, lambda d: d["categories"]["restaurant"][3].update(slug="noodles"))
     assert issues_of(copy) == [

@@ -87,6 +87,26 @@ class TestCheck:
             "landmarks.geojson: (file): not found",
         ]
 
+    def test_cancellation_problems_are_reported(self, tmp_path: Path) -> None:
+        broken = tmp_path / "broken"
+        shutil.copytree(REFERENCE, broken)
+        toml = broken / "city.toml"
+        text = toml.read_text().replace('default_policy = "moderate"', 'default_policy = "soft"')
+        toml.write_text(text.replace("late_fee_percent = 100", "late_fee_percent = 101"))
+        result = run("check", broken)
+        assert result.exit_code == 2
+        assert result.output.splitlines() == [
+            "city.toml: cancellation.policies.strict.late_fee_percent: "
+            "must be between 0 and 100, got 101",
+        ]
+        toml.write_text(text)
+        result = run("check", broken)
+        assert result.exit_code == 2
+        assert result.output.splitlines() == [
+            "city.toml: cancellation.default_policy: "
+            "'soft' is not one of the policies (flexible, moderate, strict)",
+        ]
+
     def test_missing_directory_is_a_usage_error(self, tmp_path: Path) -> None:
         result = run("check", tmp_path / "nowhere")
         assert result.exit_code == 2
@@ -112,6 +132,7 @@ class TestNew:
         source = load_city(REFERENCE)
         assert city.categories == source.categories
         assert city.commission == source.commission
+        assert city.cancellation == source.cancellation
         assert (city.currency, city.timezone, city.locales) == (
             "CNY",
             "Asia/Shanghai",
@@ -221,6 +242,7 @@ class TestNew:
         assert city.name == {"zh-CN": "独城"}
         assert city.category(Vertical.TUTORING, "math").name == {"zh-CN": "数学"}
         assert city.area.district("wujin").name == {"zh-CN": "武进区"}
+        assert city.cancellation.policies["strict"].name == {"zh-CN": "严格"}
 
     def test_a_new_locale_gets_placeholders_and_a_note(self, dest: Path) -> None:
         result = run(
@@ -249,6 +271,11 @@ class TestNew:
         assert city.default_locale == "en"
         assert city.name == {"en": "Tri", "zh-CN": "三城", "ja": "三都"}
         assert city.category(Vertical.RESTAURANT, "noodles").name["ja"] == "面馆"
+        assert city.cancellation.policies["flexible"].name == {
+            "en": "Flexible",
+            "zh-CN": "灵活",
+            "ja": "灵活",
+        }
 
     def test_existing_destination_is_refused(self, dest: Path, wuxi_boundary: Path) -> None:
         (dest / "wuxi").mkdir()
