@@ -84,6 +84,9 @@ class Listing(Model):
     # set when an operator hid the listing: only an operator may then put it back
     hidden_by_operator = fields.BooleanField(default=False)
     hidden_reason = fields.TextField(null=True)
+    # a restaurant's table reservations: availability whose capacity counts covers
+    reservations = fields.JSONField(null=True)
+    cancellation_policy = fields.CharField(max_length=40, null=True)  # None: the city's default
     rating_avg = fields.FloatField(null=True)
     rating_count = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -106,6 +109,8 @@ class Offering(Model):
     duration_min = fields.IntField(null=True)  # services and lessons
     stock = fields.IntField(null=True)  # products; None means not tracked
     attributes = fields.JSONField(default=dict)
+    # when residents may book it (marketplace.bookings.availability); None: not bookable by slot
+    availability = fields.JSONField(null=True)
     is_active = fields.BooleanField(default=True)
     sort_order = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

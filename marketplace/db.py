@@ -25,6 +25,8 @@ MODEL_MODULES = [
     "marketplace.notices.models",
     "listings.photos.models",
     "search.models",
+    "marketplace.bookings.models",
+    "marketplace.orders.models",
 ]
 MIGRATIONS_MODULE = "marketplace.migrations"
 

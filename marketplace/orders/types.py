@@ -1,0 +1,66 @@
+"""Vocabulary of orders: states, fulfilment, and which transition each party may ask for."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from marketplace.lifecycle import ActorRole, Machine
+
+R, M, S = ActorRole.RESIDENT, ActorRole.MERCHANT, ActorRole.SYSTEM
+
+
+class OrderState(StrEnum):
+    HELD = "held"  # stock taken for a few minutes while the resident decides
+    PENDING_PAYMENT = "pending_payment"
+    CONFIRMED = "confirmed"  # placed: paid, or to be paid at pickup/delivery
+    PREPARING = "preparing"  # the shop accepted it
+    READY = "ready"  # ready for pickup, or out for delivery
+    PICKED_UP = "picked_up"
+    DELIVERED = "delivered"
+    CANCELLED_BY_RESIDENT = "cancelled_by_resident"
+    CANCELLED_BY_MERCHANT = "cancelled_by_merchant"
+    EXPIRED = "expired"
+
+
+# Entering one of these gives the stock back.
+RELEASING = frozenset(
+    {OrderState.CANCELLED_BY_RESIDENT, OrderState.CANCELLED_BY_MERCHANT, OrderState.EXPIRED}
+)
+ACTIVE = frozenset(
+    {
+        OrderState.HELD,
+        OrderState.PENDING_PAYMENT,
+        OrderState.CONFIRMED,
+        OrderState.PREPARING,
+        OrderState.READY,
+    }
+)
+
+
+class Fulfilment(StrEnum):
+    PICKUP = "pickup"
+    DELIVERY = "delivery"  # to a point inside the shop's delivery area
+
+
+O = OrderState  # noqa: E741
+ORDER_MACHINE: Machine[OrderState] = Machine(
+    "order",
+    {
+        (O.HELD, O.CONFIRMED): frozenset({R}),  # pay at pickup / on delivery
+        (O.HELD, O.PENDING_PAYMENT): frozenset({R}),
+        (O.HELD, O.CANCELLED_BY_RESIDENT): frozenset({R}),
+        (O.HELD, O.EXPIRED): frozenset({S}),
+        (O.PENDING_PAYMENT, O.CONFIRMED): frozenset({S}),
+        (O.PENDING_PAYMENT, O.HELD): frozenset({S}),
+        (O.PENDING_PAYMENT, O.CANCELLED_BY_RESIDENT): frozenset({R}),
+        (O.PENDING_PAYMENT, O.EXPIRED): frozenset({S}),
+        (O.CONFIRMED, O.PREPARING): frozenset({M}),
+        (O.CONFIRMED, O.CANCELLED_BY_RESIDENT): frozenset({R}),
+        (O.CONFIRMED, O.CANCELLED_BY_MERCHANT): frozenset({M}),
+        (O.PREPARING, O.READY): frozenset({M}),
+        (O.PREPARING, O.CANCELLED_BY_MERCHANT): frozenset({M}),
+        (O.READY, O.PICKED_UP): frozenset({M}),
+        (O.READY, O.DELIVERED): frozenset({M}),
+        (O.READY, O.CANCELLED_BY_MERCHANT): frozenset({M}),
+    },
+)
