@@ -30,3 +30,50 @@ class UnknownCancellationPolicy(MarketplaceError):
     code = "unknown_cancellation_policy"
     status = 422
 
+
+class NotBookable(MarketplaceError):
+    code = "not_bookable"
+    status = 422
+
+
+class PartyTooLarge(MarketplaceError):
+    code = "party_too_large"
+    status = 422
+
+
+class SlotFull(MarketplaceError):
+    code = "slot_full"
+    status = 409
+
+
+class AddressRequired(MarketplaceError):
+    code = "address_required"
+    status = 422
+
+
+class OutsideServiceArea(MarketplaceError):
+    code = "outside_service_area"
+    status = 422
+
+
+class BookingNotFound(MarketplaceError):
+    code = "booking_not_found"
+    status = 404
+
+
+class CodeNotFound(MarketplaceError):
+    """No active booking or order of this merchant has the code (another merchant's code
+    included: whether it exists elsewhere is not told)."""
+
+    code = "code_not_found"
+    status = 404
+
+
+class CodeAlreadyUsed(MarketplaceError):
+    code = "code_already_used"
+    status = 409
+
+
+class HoldExpired(MarketplaceError):
+    code = "hold_expired"
+    status = 409

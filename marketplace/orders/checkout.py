@@ -1,0 +1,203 @@
+"""Checking out a cart: the one step where stock is taken, so the one place it can be oversold.
+
+Each tracked product's stock drops by a conditional UPDATE (`stock = stock - q WHERE stock >= q`)
+inside the transaction that inserts the order; if any line cannot be served the whole
+transaction rolls back and no stock moves. Lines are taken in offering-id order so two carts
+never wait on each other's rows in opposite orders. A retried request with the same idempotency
+key is refused by the unique (resident, key) constraint, which rolls its stock back too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from shapely.geometry import Point
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from geo.coords import LatLng
+from listings.models import Listing, Offering
+from listings.services import locate
+from listings.types import ListingStatus, OfferingKind, Vertical
+from marketplace.accounts.models import Account
+from marketplace.codes import new_code
+from marketplace.errors import FieldError
+from marketplace.idempotency import request_hash, same_request
+from marketplace.lifecycle import ActorRole
+from marketplace.notices.services import atomic
+from marketplace.orders.errors import (
+    DeliveryUnavailable,
+    NotOrderable,
+    OutOfStock,
+    OutsideDeliveryArea,
+)
+from marketplace.orders.models import Order, OrderEvent, OrderLine
+from marketplace.orders.requests import OrderRequest
+from marketplace.orders.types import Fulfilment, OrderState
+
+if TYPE_CHECKING:
+    from marketplace.city import City
+
+CODE_ATTEMPTS = 5
+
+
+def _error(cls: type[NotOrderable] | type[OutOfStock], field: str, reason: str) -> Exception:
+    return cls(f"{field}: {reason}", errors=[FieldError(field, reason)])
+
+
+async def _shop(listing_id: int) -> Listing:
+    listing = await Listing.get_or_none(
+        id=listing_id, status=ListingStatus.PUBLISHED, vertical=Vertical.SHOP
+    )
+    if listing is None:
+        raise _error(NotOrderable, "listing_id", "no published shop has this id")
+    return listing
+
+
+async def _products(listing: Listing, request: OrderRequest) -> dict[int, Offering]:
+    wanted = [line.offering_id for line in request.lines]
+    found = {
+        o.id: o
+        for o in await Offering.filter(
+            id__in=wanted, listing_id=listing.id, kind=OfferingKind.PRODUCT, is_active=True
+        )
+    }
+    for i, line in enumerate(request.lines):
+        offering = found.get(line.offering_id)
+        if offering is None:
+            raise _error(NotOrderable, f"lines[{i}].offering_id", "this shop sells no such product")
+        if offering.stock is not None and offering.stock < line.quantity:
+            raise _error(OutOfStock, f"lines[{i}].quantity", f"only {offering.stock} left")
+    return found
+
+
+def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatLng | None, int]:
+    """The delivery point and fee, or (None, 0) for pickup."""
+    attributes = listing.attributes or {}
+    if request.fulfilment is Fulfilment.PICKUP:
+        if not attributes.get("pickup", True):
+            raise DeliveryUnavailable(
+                "fulfilment: this shop only delivers",
+                errors=[FieldError("fulfilment", "this shop only delivers")],
+            )
+        return None, 0
+    if not attributes.get("delivery") or listing.service_area is None:
+        raise DeliveryUnavailable(
+            "fulfilment: this shop does not deliver",
+            errors=[FieldError("fulfilment", "this shop does not deliver")],
+        )
+    if request.address is None:
+        raise DeliveryUnavailable(
+            "address: is required for delivery", errors=[FieldError("address", "is required")]
+        )
+    point, _ = locate(city, request.address.lat, request.address.lng, field="address")
+    if not listing.service_area.covers(Point(point.lng, point.lat)):
+        reason = "lies outside this shop's delivery area"
+        raise OutsideDeliveryArea(f"address: {reason}", errors=[FieldError("address", reason)])
+    return point, int(attributes.get("delivery_fee") or 0)
+
+
+async def _existing(resident: Account, key: str, digest: str) -> Order | None:
+    order = await Order.get_or_none(resident_id=resident.id, idempotency_key=key)
+    if order is not None:
+        same_request(order.request_hash, digest, "order")
+    return order
+
+
+async def place_order(
+    city: City,
+    resident: Account,
+    request: OrderRequest,
+    idempotency_key: str,
+    *,
+    now: datetime | None = None,
+) -> tuple[Order, bool]:
+    """Hold the cart's stock for the city's hold time; (order, whether it is new)."""
+    now = now or datetime.now(UTC)
+    digest = request_hash(request.hash_body())
+    found = await _existing(resident, idempotency_key, digest)
+    if found is not None:
+        return found, False
+    listing = await _shop(request.listing_id)
+    products = await _products(listing, request)
+    point, fee = _delivery(city, listing, request)
+    subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
+    minimum = int((listing.attributes or {}).get("min_order") or 0)
+    if subtotal < minimum:
+        raise _error(NotOrderable, "lines", f"the shop's minimum order is {minimum} minor units")
+    for _ in range(CODE_ATTEMPTS):
+        try:
+            order = await _take(
+                city, resident, request, listing, products, point, fee, now, idempotency_key, digest
+            )
+            return order, True
+        except IntegrityError:
+            found = await _existing(resident, idempotency_key, digest)
+            if found is not None:
+                return found, False
+    raise RuntimeError("could not draw an unused order code")
+
+
+async def _take(
+    city: City,
+    resident: Account,
+    request: OrderRequest,
+    listing: Listing,
+    products: dict[int, Offering],
+    point: LatLng | None,
+    fee: int,
+    now: datetime,
+    key: str,
+    digest: str,
+) -> Order:
+    lines = sorted(enumerate(request.lines), key=lambda pair: pair[1].offering_id)
+    async with atomic():
+        for i, line in lines:
+            if products[line.offering_id].stock is None:
+                continue
+            took = await Offering.filter(id=line.offering_id, stock__gte=line.quantity).update(
+                stock=F("stock") - line.quantity
+            )
+            if not took:
+                left = await Offering.get(id=line.offering_id).values_list("stock", flat=True)
+                raise _error(OutOfStock, f"lines[{i}].quantity", f"only {left} left")
+        subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
+        order = await Order.create(
+            code=new_code(),
+            resident=resident,
+            listing=listing,
+            state=OrderState.HELD,
+            fulfilment=request.fulfilment,
+            delivery_point=None if point is None else point.to_point(),
+            delivery_address=(request.address.text.strip() or None) if request.address else None,
+            note=request.note.strip() or None,
+            delivery_fee=fee,
+            amount=subtotal + fee,
+            currency=city.currency,
+            hold_expires_at=now + timedelta(minutes=city.cancellation.hold_minutes),
+            idempotency_key=key,
+            request_hash=digest,
+        )
+        await OrderLine.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    offering_id=line.offering_id,
+                    name=dict(products[line.offering_id].name or {}),
+                    quantity=line.quantity,
+                    unit_price=products[line.offering_id].price,
+                    stock_held=products[line.offering_id].stock is not None,
+                )
+                for line in request.lines
+            ]
+        )
+        await OrderEvent.create(
+            order=order,
+            from_state=None,
+            to_state=OrderState.HELD,
+            actor=resident,
+            actor_role=ActorRole.RESIDENT,
+            at=now,
+        )
+    return order

@@ -1,0 +1,52 @@
+"""What a resident sends to order from a shop: checked into an `OrderRequest` or field errors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+
+from listings.input_checks import failed, field_errors
+from marketplace.bookings.requests import AddressIn
+from marketplace.errors import ValidationFailed
+from marketplace.orders.types import Fulfilment
+
+MAX_QUANTITY = 999
+MAX_LINES = 50
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    offering_id: StrictInt
+    quantity: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+
+
+class OrderRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    listing_id: StrictInt
+    lines: Annotated[tuple[LineIn, ...], Field(min_length=1, max_length=MAX_LINES)]
+    fulfilment: Fulfilment = Fulfilment.PICKUP
+    address: AddressIn | None = None
+    note: Annotated[str, Field(max_length=500)] = ""
+
+    def hash_body(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def parse_order_request(data: object) -> OrderRequest:
+    if not isinstance(data, dict):
+        raise ValidationFailed.on("body", "must be a JSON object")
+    try:
+        request = OrderRequest.model_validate(data)
+    except ValidationError as exc:
+        raise failed(field_errors(exc, "")) from None
+    seen: set[int] = set()
+    for i, line in enumerate(request.lines):
+        if line.offering_id in seen:
+            raise ValidationFailed.on(
+                f"lines[{i}].offering_id", "appears twice; add up the quantity in one line"
+            )
+        seen.add(line.offering_id)
+    if request.fulfilment is Fulfilment.DELIVERY and request.address is None:
+        raise ValidationFailed.on("address", "is required for delivery")
+    return request
