@@ -2,7 +2,8 @@
 
 A job is an async function run every `every_s` seconds with a `JobContext`: the settings, and
 the city and its search engine when the process serves one. The worker keeps the sign-in
-throttle table small and applies the search outbox to the engine.
+throttle table small, applies the search outbox to the engine, releases expired booking and
+order holds and reminds residents of their bookings.
 """
 
 from __future__ import annotations
@@ -64,9 +65,30 @@ async def apply_search_outbox(context: JobContext) -> int:
     return handled
 
 
+async def expire_holds(context: JobContext) -> int:
+    """Give back the places and stock of holds nobody confirmed in time (each exactly once)."""
+    from marketplace.bookings.services import expire_holds as expire_bookings
+    from marketplace.orders.services import expire_orders
+
+    if context.city is None:
+        return 0
+    return await expire_bookings(context.city) + await expire_orders()
+
+
+async def remind_bookings(context: JobContext) -> int:
+    from marketplace.bookings.services import send_reminders
+
+    if context.city is None:
+        return 0
+    return await send_reminders(context.city)
+
+
 JOBS: tuple[Job, ...] = (
     Job("purge-login-attempts", 600, purge_login_attempts),
     Job("search-outbox", 1, apply_search_outbox),
+    # a hold's places are back on sale within 15 s of its expiry
+    Job("expire-holds", 15, expire_holds),
+    Job("remind-bookings", 300, remind_bookings),
 )
 
 
