@@ -1,0 +1,1 @@
+"""Payments: providers (Stripe Connect, pay at store), webhooks, refunds and the ledger."""
