@@ -12,7 +12,7 @@ idempotency key derived from our own ids, so a retry after a timeout never creat
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
@@ -146,9 +146,3 @@ class MerchantOnboardingProvider(Protocol):
 
     async def onboarding_link(self, account: str, *, refresh_url: str, return_url: str) -> str: ...
 
-
-@dataclass(frozen=True)
-class ProviderChoice:
-    """The providers a city offers, in its order, with the default first."""
-
-    providers: Sequence[str] = field(default_factory=tuple)
