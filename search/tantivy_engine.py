@@ -1,11 +1,10 @@
 """The embedded engine: a tantivy index on disk, in this process.
 
-tantivy finds the candidates (text terms and filters as index queries, geo as latitude/longitude
-ranges); each candidate is then checked exactly and ordered in Python with the reference's rules
-(`search.reference.evaluate` and `assemble`). At city scale the candidates of a query are at most a
-few thousand stored documents, so this costs little and keeps the answers identical to the
-reference: exact distance, half-open hours, polygon coverage, and ranking exact > prefix > typo,
-which tantivy's scores cannot express (every fuzzy match scores the same).
+Every part of a query is an index query that matches exactly the reference's listings
+(`search.tantivy_query` for words and filters, `search.tantivy_places` for the geography, where
+only the listings on a circle's edge or under a service area are checked in Python), so tantivy
+counts the total and the facets itself, and `search.tantivy_order` reads only what it takes to put
+the requested page in the reference's order. No stored document is decoded on the way.
 
 One writer per index (tantivy refuses a second with LockBusy): writes are serialised by a lock,
 and readers reload after each commit so the change is visible to the next search.
@@ -21,28 +20,23 @@ from pathlib import Path
 
 import tantivy
 
-from geo.distance import bounding_box
 from search.documents import ListingDocument
-from search.interfaces import (
-    BoundingBox,
-    InDistrict,
-    Radius,
-    SearchQuery,
-    SearchResults,
-    SearchUnavailable,
-    ServesPoint,
+from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable, SortBy
+from search.tantivy_columns import addresses, all_hits, count, integers
+from search.tantivy_order import Orderer
+from search.tantivy_places import Places
+from search.tantivy_query import (
+    QueryBuilder,
+    all_of,
+    exact_words,
+    has_typo_tiers,
+    unscored,
 )
-from search.reference import assemble, evaluate
-from search.stored import decode
-from search.tantivy_schema import build_schema, to_tantivy
+from search.tantivy_schema import EXTRA_TAGS, build_schema, to_tantivy
 from search.text import Term, query_terms
 
-Occur = tantivy.Occur
-FLOAT = tantivy.FieldType.Float
-INTEGER = tantivy.FieldType.Integer
-# degrees added around geo boxes so float rounding never loses a candidate; exact checks follow
-PAD = 1e-4
 WRITER_HEAP = 50_000_000
+FACET_SIZE = 65_000  # distinct values a facet may have; tantivy's bucket limit
 
 
 class TantivyEngine:
@@ -52,6 +46,9 @@ class TantivyEngine:
         self._index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._write_lock = threading.Lock()
+        self._builder = QueryBuilder(self._schema)
+        self._places = Places(self._builder)
+        self._orderer = Orderer(self._builder)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -112,106 +109,88 @@ class TantivyEngine:
     async def count(self) -> int:
         return await asyncio.to_thread(lambda: self._open().searcher().num_docs)
 
-    # --- queries -----------------------------------------------------------------------------
+    # --- queries ---------------------------------------------------------------------------
 
-    def _term_query(self, term: Term) -> tantivy.Query:
-        schema = self._schema
-        if term.word is None:
-            grams = [tantivy.Query.term_query(schema, "tokens", g) for g in term.grams]
-            return tantivy.Query.boolean_query([(Occur.Must, q) for q in grams])
-        # boosts only order tantivy's own scores; the final order is computed exactly afterwards
-        options = [
-            tantivy.Query.boost_query(tantivy.Query.term_query(schema, "tokens", term.word), 4.0)
-        ]
-        if term.prefix:
-            # words are [0-9a-z] only (see search.text), so nothing in them needs escaping
-            prefix = tantivy.Query.regex_query(schema, "tokens", f"{term.word}.*")
-            options.append(tantivy.Query.boost_query(prefix, 2.0))
-        if term.typos:
-            fuzzy = tantivy.Query.fuzzy_term_query(
-                schema, "tokens", term.word, distance=term.typos, transposition_cost_one=True
-            )
-            options.append(fuzzy)
-        return tantivy.Query.boolean_query([(Occur.Should, q) for q in options])
-
-    def _range(
-        self, field: str, kind: tantivy.FieldType, low: object, high: object
+    def _matches(
+        self, searcher: tantivy.Searcher, query: SearchQuery, terms: Sequence[Term], tiers: bool
     ) -> tantivy.Query:
-        return tantivy.Query.range_query(self._schema, field, kind, low, high)
+        """Exactly the reference's matches; scored by word quality when `tiers`."""
+        words = self._builder.words(terms, scored=tiers)
+        filters = self._builder.filters(query)
+        rest = all_of([*words, *filters])
+        place = self._places.query(searcher, query.geo, rest)
+        if place is not None:
+            filters.append(place)
+        if not filters:
+            return all_of(words)
+        return all_of([*words, unscored(all_of(filters))])
 
-    def _keyword_any(self, field: str, values: Sequence[str]) -> tantivy.Query:
-        terms = [tantivy.Query.term_query(self._schema, field, v) for v in values]
-        return tantivy.Query.boolean_query([(Occur.Should, q) for q in terms])
+    def _facets(
+        self, searcher: tantivy.Searcher, matches: tantivy.Query, query: SearchQuery
+    ) -> dict[str, dict[str, int]]:
+        if not query.facets:
+            return {}
+        names = [f.value for f in query.facets]
+        fields = names + ([EXTRA_TAGS] if "tags" in names else [])
+        wanted = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
+        found = searcher.aggregate(matches, wanted) if searcher.num_docs else {}
+        counts: dict[str, dict[str, int]] = {}
+        for field in fields:
+            result = found.get(field, {"buckets": []})
+            if result.get("sum_other_doc_count") or result.get("doc_count_error_upper_bound"):
+                raise SearchUnavailable(f"facet {field} has more than {FACET_SIZE} values")
+            counts[field] = {b["key"]: int(b["doc_count"]) for b in result["buckets"]}
+        for extra, n in counts.pop(EXTRA_TAGS, {}).items():
+            tag = extra.rsplit("#", 1)[0]
+            counts["tags"][tag] = counts["tags"].get(tag, 0) + n
+        return {name: counts[name] for name in names}
 
-    def _geo_queries(self, query: SearchQuery) -> list[tantivy.Query]:
-        geo = query.geo
-        if isinstance(geo, Radius):
-            sw, ne = bounding_box(geo.center, geo.metres)
-            return [
-                self._range("lat", FLOAT, sw.lat - PAD, ne.lat + PAD),
-                self._range("lng", FLOAT, sw.lng - PAD, ne.lng + PAD),
-            ]
-        if isinstance(geo, BoundingBox):
-            sw, ne = geo.south_west, geo.north_east
-            return [
-                self._range("lat", FLOAT, sw.lat - PAD, ne.lat + PAD),
-                self._range("lng", FLOAT, sw.lng - PAD, ne.lng + PAD),
-            ]
-        if isinstance(geo, InDistrict):
-            return [tantivy.Query.term_query(self._schema, "district", geo.slug)]
-        if isinstance(geo, ServesPoint):
-            p = geo.point
-            # the area's bounding box holds the point; coverage itself is checked exactly later
-            return [
-                self._range("area_south", FLOAT, None, p.lat + PAD),
-                self._range("area_north", FLOAT, p.lat - PAD, None),
-                self._range("area_west", FLOAT, None, p.lng + PAD),
-                self._range("area_east", FLOAT, p.lng - PAD, None),
-            ]
-        return []
-
-    def _build(self, query: SearchQuery, terms: Sequence[Term]) -> tantivy.Query:
-        must: list[tantivy.Query] = [self._term_query(t) for t in terms]
-        if query.verticals:
-            must.append(self._keyword_any("vertical", [str(v) for v in query.verticals]))
-        if query.categories:
-            must.append(self._keyword_any("category", list(query.categories)))
-        for tag in query.tags:
-            must.append(tantivy.Query.term_query(self._schema, "tags", tag))
-        if query.price_min is not None or query.price_max is not None:
-            must.append(self._range("price_from", INTEGER, query.price_min, query.price_max))
-        if query.min_rating is not None:
-            must.append(self._range("rating_avg", FLOAT, float(query.min_rating), None))
-        must.extend(self._geo_queries(query))
-        if not must:
-            return tantivy.Query.all_query()
-        return tantivy.Query.boolean_query([(Occur.Must, q) for q in must])
+    def _scores(
+        self, searcher: tantivy.Searcher, terms: Sequence[Term], page: list[tantivy.DocAddress]
+    ) -> list[float]:
+        """Word-quality scores of a page ordered by something else."""
+        ids = integers(searcher, "id", page).tolist()
+        only_page = unscored(self._builder.term_set("id", ids))
+        hits = all_hits(searcher, all_of([*self._builder.words(terms, True), only_page]), len(ids))
+        found = integers(searcher, "id", addresses(hits)).tolist()
+        by_id = dict(zip(found, [score for score, _ in hits], strict=True))
+        return [by_id[i] for i in ids]
 
     def _search(self, query: SearchQuery) -> SearchResults:
         started = time.perf_counter()
         terms = query_terms(query.text)
         searcher = self._open().searcher()
-        matches = []
-        if searcher.num_docs:  # limit=0 crashes tantivy: an empty index answers here
-            found = searcher.search(self._build(query, terms), limit=searcher.num_docs, count=False)
-            for _, address in found.hits:
-                doc, tokens = decode(searcher.doc(address)["doc"][0])
-                evaluated = evaluate(doc, tokens, query, terms)
-                if evaluated is not None:
-                    matches.append(evaluated)
-        return assemble(matches, query, started)
+        if not searcher.num_docs:  # limit=0 crashes tantivy: an empty index answers here
+            facets = {f.value: {} for f in query.facets}
+            return SearchResults([], 0, facets, (time.perf_counter() - started) * 1000)
+        tiers = has_typo_tiers(terms)
+        relevance = tiers and query.sort is SortBy.RELEVANCE
+        matches = self._matches(searcher, query, terms, relevance)
+        total = count(searcher, matches)
+        page = self._orderer.page(searcher, matches, query, total, relevance)
+        ids = integers(searcher, "id", page.addresses).tolist()
+        if page.scores is not None:
+            exact = [exact_words(s, terms) for s in page.scores]
+        elif tiers and ids:
+            scores = self._scores(searcher, terms, page.addresses)
+            exact = [exact_words(s, terms) for s in scores]
+        else:
+            exact = [len(terms)] * len(ids)
+        hits = [Hit(i, d, float(e)) for i, d, e in zip(ids, page.distances, exact, strict=True)]
+        facets = self._facets(searcher, matches, query)
+        return SearchResults(hits, total, facets, (time.perf_counter() - started) * 1000)
 
     def _candidates(self, query: SearchQuery) -> list[int]:
         searcher = self._open().searcher()
         if not searcher.num_docs:
             return []
-        found = searcher.search(
-            self._build(query, query_terms(query.text)), limit=searcher.num_docs, count=False
-        )
-        return sorted(searcher.doc(address)["id"][0] for _, address in found.hits)
+        terms = query_terms(query.text)
+        matches = self._matches(searcher, query, terms, tiers=False)
+        return sorted(integers(searcher, "id", addresses(all_hits(searcher, matches))).tolist())
 
     async def candidates(self, query: SearchQuery) -> list[int]:
-        """The ids tantivy alone finds, before the exact checks: for tests and diagnostics."""
+        """The ids tantivy's index query matches, before any ordering: for tests and
+        diagnostics."""
         return await asyncio.to_thread(self._candidates, query)
 
     async def search(self, query: SearchQuery) -> SearchResults:

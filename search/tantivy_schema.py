@@ -1,23 +1,34 @@
 """The tantivy index's fields.
 
-tantivy has no geo field: the point is two fast float fields for latitude/longitude ranges, and a
-service area is its bounding box (four float fields) for a first cut; the exact checks run in
-Python on the stored document, which carries everything (the area as WKB hex).
+Every part of a query is answered by the index itself: keywords and tokens as terms, prices and
+ratings as ranges, opening hours as block terms (`search.tantivy_hours`), the point as latitude and
+longitude ranges and grid cell terms (`search.tantivy_geo`). Sorting reads packed keys
+(`search.tantivy_sort_keys`) and facets are terms aggregations, so a search touches no stored
+document. The only stored value is the service area (WKB), read for a "serves" query's candidates
+whose area is not cached yet; `area_stamp` (a hash of it) keys that cache, so a change written by
+another process is never answered from a stale copy.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from collections import Counter
 
 import tantivy
 
 from search.documents import ListingDocument
 from search.reference import document_tokens
-from search.stored import encode
+from search.tantivy_geo import point_cells
+from search.tantivy_hours import open_terms
+from search.tantivy_sort_keys import price_key, rating_key
 
-# fields that only filter: one raw token each, so a term query is an exact comparison
-KEYWORD_FIELDS = ("vertical", "category", "district", "tags")
+# one raw token each, so a term query is an exact comparison; fast for terms aggregations
+FACET_FIELDS = ("vertical", "category", "district", "tags")
+# a tag's second, third... occurrence in one listing as `tag#1`, `tag#2`: aggregations count
+# listings, the reference counts occurrences
+EXTRA_TAGS = "tags_extra"
 AREA_FIELDS = ("area_south", "area_north", "area_west", "area_east")
+KEY_FIELDS = ("rating_key", "price_asc_key", "price_desc_key")
 
 
 def build_schema() -> tantivy.Schema:
@@ -25,37 +36,64 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
     # the pre-tokenised `index_tokens`, one value each: the raw tokenizer keeps them as they are
     builder.add_text_field("tokens", tokenizer_name="raw", index_option="freq")
-    for name in KEYWORD_FIELDS:
+    for name in (*FACET_FIELDS, EXTRA_TAGS):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    for name in ("cells", "open"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     for name in ("lat", "lng", "rating_avg", *AREA_FIELDS):
         builder.add_float_field(name, indexed=True, fast=True)
     for name in ("price_from", "rating_count"):
         builder.add_integer_field(name, indexed=True, fast=True)
-    builder.add_bytes_field("doc", stored=True)
+    for name in (*KEY_FIELDS, "area_stamp"):
+        builder.add_unsigned_field(name, indexed=True, fast=True)
+    builder.add_bytes_field("area", stored=True)
     return builder.build()
 
 
+def area_stamp(wkb: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(wkb, digest_size=8).digest(), "big")
+
+
+def extra_tags(tags: tuple[str, ...]) -> list[str]:
+    extra: list[str] = []
+    for tag, count in Counter(tags).items():
+        extra += [f"{tag}#{n}" for n in range(1, count)]
+    return extra
+
+
 def to_tantivy(doc: ListingDocument) -> tantivy.Document:
-    tokens = sorted(document_tokens(doc))
-    fields: dict[str, Any] = {
-        "id": doc.id,
-        "tokens": tokens,
-        "vertical": str(doc.vertical),
-        "category": doc.category,
-        "tags": list(doc.tags),
-        "lat": doc.lat,
-        "lng": doc.lng,
-        "rating_count": doc.rating_count,
-        "doc": encode(doc, tokens),
-    }
+    out = tantivy.Document()
+    out.add_integer("id", doc.id)
+    for token in sorted(document_tokens(doc)):
+        out.add_text("tokens", token)
+    out.add_text("vertical", str(doc.vertical))
+    out.add_text("category", doc.category)
+    for tag in doc.tags:
+        out.add_text("tags", tag)
+    for tag in extra_tags(doc.tags):
+        out.add_text(EXTRA_TAGS, tag)
+    for cell in point_cells(doc.lat, doc.lng):
+        out.add_text("cells", cell)
+    for block in open_terms(doc.open_minutes):
+        out.add_text("open", block)
+    out.add_float("lat", doc.lat)
+    out.add_float("lng", doc.lng)
+    out.add_integer("rating_count", doc.rating_count)
+    out.add_unsigned("rating_key", rating_key(doc))
+    out.add_unsigned("price_asc_key", price_key(doc, descending=False))
+    out.add_unsigned("price_desc_key", price_key(doc, descending=True))
     # absent values are absent fields, so a range filter never matches them
     if doc.district is not None:
-        fields["district"] = doc.district
+        out.add_text("district", doc.district)
     if doc.price_from is not None:
-        fields["price_from"] = doc.price_from
+        out.add_integer("price_from", doc.price_from)
     if doc.rating_avg is not None:
-        fields["rating_avg"] = float(doc.rating_avg)
+        out.add_float("rating_avg", float(doc.rating_avg))
     if doc.service_area is not None:
         west, south, east, north = doc.service_area.bounds
-        fields.update(area_south=south, area_north=north, area_west=west, area_east=east)
-    return tantivy.Document(**fields)
+        for name, value in zip(AREA_FIELDS, (south, north, west, east), strict=True):
+            out.add_float(name, value)
+        wkb = bytes(doc.service_area.wkb)
+        out.add_bytes("area", wkb)
+        out.add_unsigned("area_stamp", area_stamp(wkb))
+    return out

@@ -1,0 +1,212 @@
+"""One page of a tantivy match set in the reference's order (`search.reference._sort_key`),
+touching as few listings as the order allows.
+
+- rating and price: tantivy sorts on a packed key and hands over the first page's worth; the
+  listings tied on the last key are fetched too and the lot is ordered exactly.
+- nearest first (distance, or relevance from a point): only the listings within a growing circle
+  that holds enough matches are measured.
+- relevance without a point: the id, or, when words can match in better and worse ways, the
+  score (`search.tantivy_query`) and then the id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import tantivy
+from numpy.typing import NDArray
+
+from geo.coords import LatLng
+from search.interfaces import Radius, SearchQuery, SortBy
+from search.tantivy_columns import addresses, all_hits, floats, integers
+from search.tantivy_geo import (
+    TRUSTED_M,
+    approx_m,
+    circle_cover,
+    error_bound_m,
+    exact_m,
+    nearest,
+)
+from search.tantivy_query import QueryBuilder, all_of
+from search.tantivy_sort_keys import FLAG
+
+ASC = tantivy.Order.Asc
+MEASURE_ALL = 3000  # below this many matches, measuring them all is cheaper than narrowing
+
+
+@dataclass(frozen=True)
+class Page:
+    addresses: list[tantivy.DocAddress]
+    distances: list[float | None]
+    scores: list[float] | None = None  # tantivy scores, when the order used them
+
+
+class Orderer:
+    def __init__(self, builder: QueryBuilder) -> None:
+        self.q = builder
+
+    def page(
+        self,
+        searcher: tantivy.Searcher,
+        matches: tantivy.Query,
+        query: SearchQuery,
+        total: int,
+        tiers: bool,
+    ) -> Page:
+        first = (query.page - 1) * query.page_size
+        last = min(first + query.page_size, total)
+        if first >= last:
+            return Page([], [])
+        origin = query.reference_point()
+        if query.sort in (SortBy.RATING, SortBy.PRICE_ASC, SortBy.PRICE_DESC):
+            return self._keyed(searcher, matches, query, first, last, total)
+        if tiers:
+            return self._tiered(searcher, matches, origin, first, last, total)
+        if origin is not None:
+            return self._nearest(searcher, matches, query, first, last, total)
+        found = searcher.search(matches, limit=last, order_by_field="id", order=ASC).hits
+        return Page(addresses(found[first:last]), [None] * (last - first))
+
+    # --- packed keys ---------------------------------------------------------------------
+
+    def _keyed(
+        self,
+        searcher: tantivy.Searcher,
+        matches: tantivy.Query,
+        query: SearchQuery,
+        first: int,
+        last: int,
+        total: int,
+    ) -> Page:
+        field = {
+            SortBy.RATING: "rating_key",
+            SortBy.PRICE_ASC: "price_asc_key",
+            SortBy.PRICE_DESC: "price_desc_key",
+        }[query.sort]
+        found = searcher.search(matches, limit=last, order_by_field=field, order=ASC).hits
+        where = addresses(found)
+        if last < total:
+            edge = int(found[-1][0])
+            kind = tantivy.FieldType.Unsigned
+            ties = all_of([matches, self.q.range(field, kind, edge, edge)])
+            where = [a for k, a in found if int(k) < edge] + addresses(all_hits(searcher, ties))
+        keys = _exact_keys(searcher, query.sort, where)
+        order = sorted(range(len(where)), key=keys.__getitem__)[first:last]
+        chosen = [where[i] for i in order]
+        return Page(chosen, _distances(searcher, query.reference_point(), chosen))
+
+    # --- nearest first -------------------------------------------------------------------
+
+    def _nearest(
+        self,
+        searcher: tantivy.Searcher,
+        matches: tantivy.Query,
+        query: SearchQuery,
+        first: int,
+        last: int,
+        total: int,
+    ) -> Page:
+        origin = query.reference_point()
+        assert origin is not None
+        radius = query.geo.metres if isinstance(query.geo, Radius) else None
+        reach = 1000.0 if radius is None else radius * min(1.0, (3.0 * last / total) ** 0.5)
+        candidates = matches
+        while total > MEASURE_ALL and (radius is None or reach < radius) and reach <= TRUSTED_M:
+            cover = circle_cover(origin, reach)
+            if cover is None:
+                break
+            near = all_of([matches, self.q.term_set("cells", cover.inside + cover.edge)])
+            where = addresses(all_hits(searcher, near))
+            lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
+            surely = approx_m(origin, lat, lng) <= reach - error_bound_m(reach)
+            if int(np.count_nonzero(surely)) >= last:
+                # every listing nearer than `reach` is here, and the first `last` are nearer
+                ids = integers(searcher, "id", where)
+                return _nearest_page(origin, where, lat, lng, ids, first, last)
+            reach *= 2
+        where = addresses(all_hits(searcher, candidates))
+        lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
+        return _nearest_page(origin, where, lat, lng, integers(searcher, "id", where), first, last)
+
+    # --- relevance scores ----------------------------------------------------------------
+
+    def _tiered(
+        self,
+        searcher: tantivy.Searcher,
+        matches: tantivy.Query,
+        origin: LatLng | None,
+        first: int,
+        last: int,
+        total: int,
+    ) -> Page:
+        hits = all_hits(searcher, matches, total)
+        where = addresses(hits)
+        scores = np.array([s for s, _ in hits], dtype=np.float64)
+        ids = integers(searcher, "id", where)
+        if origin is None:
+            order = np.lexsort((ids, -scores))[first:last]
+            return Page([where[i] for i in order], [None] * len(order), scores[order].tolist())
+        lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
+        chosen: list[int] = []
+        metres: list[float] = []
+        start = 0
+        for score in sorted(set(scores.tolist()), reverse=True):
+            tier = np.flatnonzero(scores == score)
+            end = start + len(tier)
+            if end > first:
+                upto = min(last, end) - start
+                got, dist = nearest(origin, lat[tier], lng[tier], ids[tier], upto)
+                skip = max(first - start, 0)
+                chosen += tier[got][skip:].tolist()
+                metres += dist[skip:].tolist()
+            start = end
+            if start >= last:
+                break
+        return Page([where[i] for i in chosen], list(metres), scores[chosen].tolist())
+
+
+def _nearest_page(
+    origin: LatLng,
+    where: list[tantivy.DocAddress],
+    lat: NDArray[np.float64],
+    lng: NDArray[np.float64],
+    ids: NDArray[np.int64],
+    first: int,
+    last: int,
+) -> Page:
+    got, metres = nearest(origin, lat, lng, ids, last)
+    return Page([where[i] for i in got[first:]], metres[first:].tolist())
+
+
+def _distances(
+    searcher: tantivy.Searcher, origin: LatLng | None, where: list[tantivy.DocAddress]
+) -> list[float | None]:
+    if origin is None:
+        return [None] * len(where)
+    lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
+    return list(exact_m(origin, lat, lng).tolist())
+
+
+def _exact_keys(
+    searcher: tantivy.Searcher, sort: SortBy, where: Sequence[tantivy.DocAddress]
+) -> list[tuple[float | int, ...]]:
+    """The reference's sort keys of these listings, from their fast fields."""
+    where = list(where)
+    ids = integers(searcher, "id", where).tolist()
+    if sort is SortBy.RATING:
+        rated = [k < FLAG for k in searcher.fast_field_values("rating_key", where)]
+        avg = floats(searcher, "rating_avg", where).tolist()
+        counts = integers(searcher, "rating_count", where).tolist()
+        return [
+            (not r, -(a if r else 0.0), -c, i)
+            for r, a, c, i in zip(rated, avg, counts, ids, strict=True)
+        ]
+    field = "price_asc_key" if sort is SortBy.PRICE_ASC else "price_desc_key"
+    priced = [k < FLAG for k in searcher.fast_field_values(field, where)]
+    prices = searcher.fast_field_values("price_from", where)
+    sign = 1 if sort is SortBy.PRICE_ASC else -1
+    return [
+        (not p, sign * int(v) if p else 0, i) for p, v, i in zip(priced, prices, ids, strict=True)
+    ]

@@ -1,0 +1,116 @@
+"""A `SearchQuery`'s words and filters as tantivy queries that match exactly the reference's
+matches (the geography is `search.tantivy_places`).
+
+Relevance is scored, not guessed: each query word scores a constant by how it matched (exactly,
+as a prefix, or with one or two typos: the best way wins), filters score nothing, and tantivy sums
+the words. So a listing's score is exact * SPAN + words * PREFIX - typos, which orders exactly
+as the reference's (-exact, typos) and gives the number of exact words back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import tantivy
+
+from search.interfaces import SearchQuery
+from search.tantivy_hours import minute_terms
+from search.text import Term
+
+Q = tantivy.Query
+Occur = tantivy.Occur
+PREFIX = 1000.0  # a word found as a prefix; one typo scores PREFIX - 1, two PREFIX - 2
+SPAN = 1000.0  # what an exact word scores above a prefix; more than all typos of a query
+EXACT = PREFIX + SPAN
+
+
+def all_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
+    if not queries:
+        return Q.all_query()
+    if len(queries) == 1:
+        return queries[0]
+    return Q.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def any_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
+    if not queries:
+        return Q.empty_query()
+    if len(queries) == 1:
+        return queries[0]
+    return Q.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def unscored(query: tantivy.Query) -> tantivy.Query:
+    return Q.const_score_query(query, 0.0)
+
+
+def has_typo_tiers(terms: Sequence[Term]) -> bool:
+    """Whether listings can differ in how the words match (CJK words always match exactly)."""
+    return any(t.word is not None and (t.prefix or t.typos) for t in terms)
+
+
+def exact_words(score: float, terms: Sequence[Term]) -> int:
+    """The number of exactly matched words behind a relevance score."""
+    return math.ceil((score - len(terms) * PREFIX) / SPAN)
+
+
+class QueryBuilder:
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self.schema = schema
+
+    def term(self, field: str, value: object) -> tantivy.Query:
+        return Q.term_query(self.schema, field, value)
+
+    def term_set(self, field: str, values: Sequence[object]) -> tantivy.Query:
+        if not values:
+            return Q.empty_query()
+        return Q.term_set_query(self.schema, field, list(values))
+
+    def range(
+        self, field: str, kind: tantivy.FieldType, low: object, high: object
+    ) -> tantivy.Query:
+        return Q.range_query(self.schema, field, kind, low, high)
+
+    def word(self, term: Term, scored: bool) -> tantivy.Query:
+        if term.word is None:
+            grams = all_of([self.term("tokens", g) for g in term.grams])
+            return Q.const_score_query(grams, EXACT) if scored else grams
+        options = [(EXACT, self.term("tokens", term.word))]
+        if term.prefix:
+            # words are [0-9a-z] only (see search.text), so nothing in them needs escaping
+            options.append((PREFIX, Q.regex_query(self.schema, "tokens", f"{term.word}.*")))
+        # scored: each distance separately, for its tier; else the widest alone
+        distances = range(1, term.typos + 1) if scored else range(term.typos, term.typos + 1)
+        for distance in distances if term.typos else range(0):
+            fuzzy = Q.fuzzy_term_query(
+                self.schema, "tokens", term.word, distance=distance, transposition_cost_one=True
+            )
+            options.append((PREFIX - distance, fuzzy))
+        if not scored:
+            return any_of([q for _, q in options])
+        scored_options = [Q.const_score_query(q, score) for score, q in options]
+        if len(scored_options) == 1:
+            return scored_options[0]
+        return Q.disjunction_max_query(scored_options)
+
+    def words(self, terms: Sequence[Term], scored: bool) -> list[tantivy.Query]:
+        return [self.word(t, scored) for t in terms]
+
+    def filters(self, query: SearchQuery) -> list[tantivy.Query]:
+        """Every filter but the geography, each exact."""
+        found: list[tantivy.Query] = []
+        if query.verticals:
+            found.append(self.term_set("vertical", [str(v) for v in query.verticals]))
+        if query.categories:
+            found.append(self.term_set("category", list(query.categories)))
+        found += [self.term("tags", tag) for tag in query.tags]
+        if query.price_min is not None or query.price_max is not None:
+            integer = tantivy.FieldType.Integer
+            found.append(self.range("price_from", integer, query.price_min, query.price_max))
+        if query.min_rating is not None:
+            floating = tantivy.FieldType.Float
+            found.append(self.range("rating_avg", floating, float(query.min_rating), None))
+        if query.open_at is not None:
+            found.append(self.term_set("open", minute_terms(query.open_at)))
+        return found
