@@ -37,6 +37,11 @@ def _used() -> CodeAlreadyUsed:
     return CodeAlreadyUsed(f"code: {reason}", errors=[FieldError("code", reason)])
 
 
+def _not_allowed(reason: str) -> TransitionNotAllowed:
+    # the state forbids it (cancelled, still held): a conflict with the state, not bad input
+    return TransitionNotAllowed(f"code: {reason}", errors=[FieldError("code", reason)])
+
+
 async def _mine(merchant: Account, listing_id: int) -> bool:
     listing = await Listing.get(id=listing_id)
     return await is_staff_of(merchant, listing.merchant_id)  # type: ignore[attr-defined]
@@ -58,9 +63,7 @@ async def redeem_code(
         except StateChanged:
             raise _used() from None
         except TransitionNotAllowed:
-            raise ValidationFailed.on(
-                "code", f"this booking is {booking.state}, not confirmed"
-            ) from None
+            raise _not_allowed(f"this booking is {booking.state}, not confirmed") from None
     order = await Order.get_or_none(code=code)
     if order is not None and await _mine(merchant, order.listing_id):  # type: ignore[attr-defined]
         if order.code_used_at is not None:
@@ -75,7 +78,7 @@ async def redeem_code(
         except StateChanged:
             raise _used() from None
         except TransitionNotAllowed:
-            raise ValidationFailed.on("code", f"this order is {order.state}") from None
+            raise _not_allowed(f"this order is {order.state}") from None
     raise _not_found()
 
 
