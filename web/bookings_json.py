@@ -1,0 +1,227 @@
+"""Bookings and orders as the JSON API answers them, and the models the OpenAPI document shows.
+
+Times carry the city's offset; money is integer minor units plus the city's currency and the
+amount as the reader's locale writes it. A code is shown only to the resident, and only once the
+booking or order is confirmed: a hold has nothing to show in the store yet, and a merchant learns
+the code from the resident, never from the API.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+
+from geo.areas import pick_name
+from marketplace.bookings.models import Booking
+from marketplace.bookings.queries import OpenSlot
+from marketplace.bookings.types import BOOKING_MACHINE, BookingState
+from marketplace.codes import display_code
+from marketplace.lifecycle import ActorRole
+from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.types import ORDER_MACHINE, OrderState
+from web.i18n import request_locale
+from web.templating import format_money
+
+BOOKING_CODE_STATES = frozenset(
+    {BookingState.CONFIRMED, BookingState.COMPLETED, BookingState.NO_SHOW}
+)
+ORDER_CODE_STATES = frozenset(
+    {
+        OrderState.CONFIRMED,
+        OrderState.PREPARING,
+        OrderState.READY,
+        OrderState.PICKED_UP,
+        OrderState.DELIVERED,
+    }
+)
+CODE_TEXT = "XXXX-XXXX, to the resident only, once confirmed; null while held"
+
+
+class SlotOut(BaseModel):
+    offering_id: int | None = Field(description="null: a table reservation")
+    starts_at: str = Field(description="ISO 8601 with the city's offset")
+    ends_at: str
+    capacity: int
+    remaining: int
+
+
+class AvailabilityOut(BaseModel):
+    listing_id: int
+    date: str
+    slots: list[SlotOut]
+
+
+class _Shared(BaseModel):
+    id: int
+    state: str
+    code: str | None = Field(description=CODE_TEXT)
+    listing_id: int
+    listing_name: str = Field(description="in the request's language")
+    amount: int = Field(description="minor units")
+    currency: str
+    amount_text: str
+    payment_mode: str | None
+    hold_expires_at: str | None
+    refund_due: int | None = Field(description="minor units, decided when cancelled")
+    refund_due_text: str | None
+    role: str = Field(description="resident or merchant: how the caller relates to it")
+    transitions: list[str] = Field(description="the states the caller may move it to next")
+    created_at: str | None
+
+
+class BookingOut(_Shared):
+    offering_id: int | None = Field(description="null: a table reservation")
+    offering_name: str | None
+    starts_at: str
+    ends_at: str
+    party_size: int
+    cancellation_policy: str
+    address_text: str | None
+    note: str | None
+
+
+class LineOut(BaseModel):
+    offering_id: int
+    name: str
+    quantity: int
+    unit_price: int
+    amount: int
+    amount_text: str
+
+
+class OrderOut(_Shared):
+    fulfilment: str
+    delivery_fee: int
+    delivery_address: str | None
+    note: str | None
+    lines: list[LineOut]
+
+
+class BookingAnswer(BaseModel):
+    booking: BookingOut
+
+
+class BookingsAnswer(BaseModel):
+    bookings: list[BookingOut]
+
+
+class OrderAnswer(BaseModel):
+    order: OrderOut
+
+
+class OrdersAnswer(BaseModel):
+    orders: list[OrderOut]
+
+
+class RedeemAnswer(BaseModel):
+    kind: str = Field(description="booking or order")
+    booking: BookingOut | None = None
+    order: OrderOut | None = None
+
+
+def local_iso(request: Request, at: datetime | None) -> str | None:
+    if at is None:
+        return None
+    return at.astimezone(ZoneInfo(request.app.state.city.timezone)).isoformat()
+
+
+def money(request: Request, minor: int) -> str:
+    city = request.app.state.city
+    return format_money(
+        minor, request_locale(request), city.currency, city.minor_units, whole=False
+    )
+
+
+def slot_json(request: Request, slot: OpenSlot) -> dict[str, Any]:
+    return {
+        "offering_id": slot.offering_id,
+        "starts_at": local_iso(request, slot.starts_at),
+        "ends_at": local_iso(request, slot.ends_at),
+        "capacity": slot.capacity,
+        "remaining": slot.remaining,
+    }
+
+
+def _shared(request: Request, row: Booking | Order, role: ActorRole, show: bool) -> dict[str, Any]:
+    locale = request_locale(request)
+    refund = row.refund_due
+    return {
+        "id": row.id,
+        "state": str(row.state),
+        "code": display_code(row.code) if show and role is ActorRole.RESIDENT else None,
+        "listing_id": row.listing_id,  # type: ignore[union-attr]
+        "listing_name": pick_name(row.listing.name or {}, locale),
+        "amount": row.amount,
+        "currency": row.currency,
+        "amount_text": money(request, row.amount),
+        "payment_mode": row.payment_mode,
+        "hold_expires_at": local_iso(request, row.hold_expires_at),
+        "refund_due": refund,
+        "refund_due_text": money(request, refund) if refund is not None else None,
+        "role": role.value,
+        "created_at": local_iso(request, row.created_at),
+    }
+
+
+def booking_json(request: Request, booking: Booking, role: ActorRole) -> dict[str, Any]:
+    """`booking` with its listing and offering fetched (`fetch_booking_rows`)."""
+    state = BookingState(booking.state)
+    offering = booking.offering
+    return {
+        **_shared(request, booking, role, state in BOOKING_CODE_STATES),
+        "transitions": [t.value for t in BOOKING_MACHINE.targets(state, role)],
+        "offering_id": booking.offering_id,  # type: ignore[attr-defined]
+        "offering_name": pick_name(offering.name or {}, request_locale(request))
+        if offering is not None
+        else None,
+        "starts_at": local_iso(request, booking.starts_at),
+        "ends_at": local_iso(request, booking.ends_at),
+        "party_size": booking.party_size,
+        "cancellation_policy": booking.cancellation_policy,
+        "address_text": booking.address_text,
+        "note": booking.note,
+    }
+
+
+def _line_json(request: Request, line: OrderLine) -> dict[str, Any]:
+    total = line.unit_price * line.quantity
+    return {
+        "offering_id": line.offering_id,  # type: ignore[attr-defined]
+        "name": pick_name(line.name or {}, request_locale(request)),
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "amount": total,
+        "amount_text": money(request, total),
+    }
+
+
+def order_json(request: Request, order: Order, role: ActorRole) -> dict[str, Any]:
+    """`order` with its listing and lines fetched (`fetch_order_rows`)."""
+    state = OrderState(order.state)
+    targets = ORDER_MACHINE.targets(state, role)
+    # handing over happens by entering the resident's code (redeem), not as a plain transition
+    shown = [t.value for t in targets if t not in (OrderState.PICKED_UP, OrderState.DELIVERED)]
+    lines = sorted(order.lines, key=lambda line: line.id)
+    return {
+        **_shared(request, order, role, state in ORDER_CODE_STATES),
+        "transitions": shown,
+        "fulfilment": str(order.fulfilment),
+        "delivery_fee": order.delivery_fee,
+        "delivery_address": order.delivery_address,
+        "note": order.note,
+        "lines": [_line_json(request, line) for line in lines],
+    }
+
+
+async def fetch_booking_rows(bookings: list[Booking]) -> None:
+    if bookings:
+        await Booking.fetch_for_list(bookings, "listing", "offering")
+
+
+async def fetch_order_rows(orders: list[Order]) -> None:
+    if orders:
+        await Order.fetch_for_list(orders, "listing", "lines")

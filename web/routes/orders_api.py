@@ -1,0 +1,155 @@
+"""Orders JSON API v1: a resident's pickup and delivery orders from a shop, and the shop moving
+them along. HTTP in, HTTP out: the orders package checks every value and every permission."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from marketplace.lifecycle import ActorRole
+from marketplace.orders.models import Order
+from marketplace.orders.requests import OrderRequest, parse_order_request
+from marketplace.orders.services import (
+    advance_order,
+    cancel_order,
+    confirm_order,
+    get_order,
+    place_order,
+)
+from web.auth import require_account
+from web.bookings_http import idempotency_key, optional_body, read_json
+from web.bookings_json import OrderAnswer, OrdersAnswer, fetch_order_rows, order_json
+from web.bookings_reads import resident_orders
+from web.openapi import Operation
+from web.openapi import api_route as route
+from web.routes.bookings_api import CancelIn, ConfirmIn
+from web.validation import parse_json
+
+PREFIX = "/api/v1"
+TAG = "orders"
+ORDER = f"{PREFIX}/orders/{{order_id:int}}"
+WRITE_ERRORS = (403, 404, 409, 422)
+
+
+class AdvanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["preparing", "ready"] = Field(
+        description="preparing (accepted) or ready; handing over needs the code (redeem)"
+    )
+
+
+async def _answer(request: Request, order: Order, role: ActorRole, status: int = 200) -> Response:
+    await fetch_order_rows([order])
+    return JSONResponse({"order": order_json(request, order, role)}, status_code=status)
+
+
+async def place(request: Request) -> Response:
+    account = await require_account(request)
+    key = idempotency_key(request)
+    wanted = parse_order_request(await read_json(request))
+    order, created = await place_order(request.app.state.city, account, wanted, key)
+    return await _answer(request, order, ActorRole.RESIDENT, 201 if created else 200)
+
+
+async def my_orders(request: Request) -> Response:
+    account = await require_account(request)
+    rows = await resident_orders(account)
+    await fetch_order_rows(rows)
+    return JSONResponse({"orders": [order_json(request, o, ActorRole.RESIDENT) for o in rows]})
+
+
+async def one_order(request: Request) -> Response:
+    account = await require_account(request)
+    order, role = await get_order(account, request.path_params["order_id"])
+    return await _answer(request, order, role)
+
+
+async def confirm(request: Request) -> Response:
+    account = await require_account(request)
+    body = await parse_json(request, ConfirmIn)
+    city = request.app.state.city
+    order = await confirm_order(city, account, request.path_params["order_id"], body.payment_mode)
+    return await _answer(request, order, ActorRole.RESIDENT)
+
+
+async def cancel(request: Request) -> Response:
+    account = await require_account(request)
+    body = await optional_body(request, CancelIn)
+    order_id = request.path_params["order_id"]
+    _, role = await get_order(account, order_id)
+    order = await cancel_order(request.app.state.city, account, order_id, reason=body.reason)
+    return await _answer(request, order, role)
+
+
+async def advance(request: Request) -> Response:
+    account = await require_account(request)
+    body = await parse_json(request, AdvanceIn)
+    order_id = request.path_params["order_id"]
+    _, role = await get_order(account, order_id)
+    order = await advance_order(account, order_id, body.state)
+    return await _answer(request, order, role)
+
+
+def _op(method: str, path: str, summary: str, **extra: object) -> Operation:
+    return Operation(method, path, summary, TAG, signed_in=True, **extra)  # type: ignore[arg-type]
+
+
+routes: list[BaseRoute] = [
+    route(
+        _op(
+            "POST",
+            f"{PREFIX}/orders",
+            "Order from a shop: holds the stock for a few minutes (201; 200 for a replay)",
+            body=OrderRequest,
+            response=OrderAnswer,
+            status=201,
+            errors=WRITE_ERRORS,
+            description="Send an Idempotency-Key header (8-80 letters, digits, ._:-): a retry "
+            "with the same key and body answers 200 with the first order; the same key with "
+            "another body is a 409.",
+        ),
+        place,
+    ),
+    route(_op("GET", f"{PREFIX}/orders", "My orders", response=OrdersAnswer, errors=()), my_orders),
+    route(
+        _op("GET", ORDER, "An order of mine or of my shop", response=OrderAnswer, errors=(404,)),
+        one_order,
+    ),
+    route(
+        _op(
+            "POST",
+            f"{ORDER}/confirm",
+            "Confirm: pay at pickup or online",
+            body=ConfirmIn,
+            response=OrderAnswer,
+            errors=WRITE_ERRORS,
+        ),
+        confirm,
+    ),
+    route(
+        _op(
+            "POST",
+            f"{ORDER}/cancel",
+            "Cancel (resident or shop); says the refund due",
+            body=CancelIn,
+            response=OrderAnswer,
+            errors=WRITE_ERRORS,
+        ),
+        cancel,
+    ),
+    route(
+        _op(
+            "POST",
+            f"{ORDER}/advance",
+            "The shop accepts an order or marks it ready",
+            body=AdvanceIn,
+            response=OrderAnswer,
+            errors=WRITE_ERRORS,
+        ),
+        advance,
+    ),
+]
