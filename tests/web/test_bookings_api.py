@@ -3,6 +3,7 @@ with its field and reason while capacity and states stay exactly as they were.""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,7 +59,9 @@ class Client:
         return await self.http.post(path, json=body, headers=headers)
 
     async def put(self, path: str, body: Any) -> httpx.Response:
-        return await self.http.put(path, json=body, headers={"X-CSRF-Token": self.token})
+        # json.dumps, not json=: httpx sends no body at all for json=None
+        headers = {"X-CSRF-Token": self.token, "content-type": "application/json"}
+        return await self.http.put(path, content=json.dumps(body), headers=headers)
 
     async def get(self, path: str, **params: Any) -> httpx.Response:
         return await self.http.get(path, params=params)
