@@ -1,0 +1,294 @@
+"""商家中心: the bookings queue (today, upcoming, a chosen day) and its actions, and what both
+queues share: which business, the banner of a code just entered, errors in the reader's words.
+The code box's own route lives in `merchant_orders`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from geo.areas import pick_name
+from listings import merchant_reads as reads
+from listings.models import Merchant
+from marketplace.bookings import queries as booking_queries
+from marketplace.bookings import services as bookings
+from marketplace.bookings.models import Booking
+from marketplace.bookings.types import BOOKING_MACHINE, BookingState
+from marketplace.errors import MarketplaceError, NotFound
+from marketplace.lifecycle import ActorRole
+from marketplace.orders import queries as order_queries
+from marketplace.orders import services as orders
+from web.auth import require_account
+from web.i18n import N_, request_locale, translator
+from web.reasons import Translate, translate_reason
+from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
+
+B = BookingState
+STATE_TEXT: dict[str, str] = {
+    B.HELD: N_("Being booked"),
+    B.PENDING_PAYMENT: N_("Payment pending"),
+    B.CONFIRMED: N_("Booked"),
+    B.COMPLETED: N_("Served"),
+    B.CANCELLED_BY_RESIDENT: N_("Cancelled by the customer"),
+    B.CANCELLED_BY_MERCHANT: N_("Cancelled by you"),
+    B.EXPIRED: N_("Lapsed"),
+    B.NO_SHOW: N_("No-show"),
+}
+# the state filter chips: (key, label, states)
+FILTERS: tuple[tuple[str, str, tuple[BookingState, ...]], ...] = (
+    ("", N_("All states"), ()),
+    ("confirmed", N_("Booked"), (B.CONFIRMED,)),
+    ("completed", N_("Served"), (B.COMPLETED,)),
+    ("cancelled", N_("Called off"), (B.CANCELLED_BY_RESIDENT, B.CANCELLED_BY_MERCHANT)),
+    ("no_show", N_("No-show"), (B.NO_SHOW,)),
+)
+TABS = (("today", N_("For today")), ("upcoming", N_("Coming up")))
+
+# what redeem_code and the booking and order verbs say, in the reader's language
+REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), m)
+    for p, m in (
+        (
+            r"no booking or order of yours has this code",
+            N_("No booking or order of yours has this code. Check it with the customer."),
+        ),
+        (r"this code has already been used", N_("This code has already been used.")),
+        (r"is not a code.*", N_("That is not a code: 8 letters and digits, like 4K7B-9XH2.")),
+        (
+            r"this (booking|order) is (?P<state>\w+).*",
+            N_("This cannot be done now: it is “%(state)s”."),
+        ),
+        (
+            r"can be marked a no-show only once it has started",
+            N_("A booking can be marked a no-show only once it has started."),
+        ),
+        (
+            r"an? \w+ that is (?P<state>\w+) cannot become \w+",
+            N_("This cannot be done now: it is “%(state)s”."),
+        ),
+        (r"enter the resident's code.*", N_("Enter the customer's code to hand the order over.")),
+    )
+)
+
+
+def reason_text(_: Translate, reason: str, state_text: dict[str, str] | None = None) -> str:
+    names = {**STATE_TEXT, **(state_text or {})}
+    for pattern, message in REASONS:
+        if match := pattern.fullmatch(reason):
+            state = match.groupdict().get("state")
+            return _(message) % {"state": _(names.get(state, state)) if state else ""}
+    return translate_reason(_, reason)
+
+
+def error_text(
+    _: Translate, exc: MarketplaceError, state_text: dict[str, str] | None = None
+) -> str:
+    reasons = [e.reason for e in exc.errors] or [exc.message]
+    return " ".join(reason_text(_, r, state_text) for r in reasons)
+
+
+async def queue_merchant(request: Request) -> Merchant:
+    account = await require_account(request)
+    return await reads.get_merchant(account, request.path_params["merchant_id"])
+
+
+async def pick_merchant(request: Request, queue: str) -> Response:
+    """/merchant/bookings (where notices link): the account's business, or the choice."""
+    account = await require_account(request)
+    merchants = await reads.merchants_of(account)
+    if not merchants:
+        return redirect("/merchant/apply")
+    if len(merchants) > 1:
+        return redirect("/merchant")
+    return redirect(f"/merchant/{merchants[0].id}/{queue}")
+
+
+def today_in(request: Request) -> date:
+    return datetime.now(request.app.state.city.tz).date()
+
+
+async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
+    """The banner of what a code just completed (`?redeemed=b12` / `o34`)."""
+    account = await require_account(request)
+    locale = request_locale(request)
+    key = request.query_params.get("redeemed", "")
+    done: dict[str, Any] | None = None
+    if re.fullmatch(r"[bo]\d{1,18}", key):
+        try:
+            if key[0] == "b":
+                booking, _role = await bookings.get_booking(account, int(key[1:]))
+                details = await order_queries.queue_details([booking])
+                done = {"kind": "booking", "row": booking_row(booking, details, locale)}
+            else:
+                order, _role = await orders.get_order(account, int(key[1:]))
+                details = await order_queries.queue_details([], [order])
+                name = pick_name(details.listings.get(order.listing_id, {}), locale)  # type: ignore[attr-defined]
+                done = {"kind": "order", "order": order, "listing_name": name}
+        except MarketplaceError:
+            done = None
+    return {"redeemed": done, "code_form": "", "code_error": ""}
+
+
+def booking_row(
+    booking: Booking, details: order_queries.QueueDetails, locale: str
+) -> dict[str, Any]:
+    offering_id = booking.offering_id  # type: ignore[attr-defined]
+    what = details.offerings.get(offering_id) if offering_id else None
+    targets = BOOKING_MACHINE.targets(BookingState(booking.state), ActorRole.MERCHANT)
+    started = booking.starts_at <= datetime.now(booking.starts_at.tzinfo)
+    return {
+        "booking": booking,
+        "what": pick_name(what, locale) if what else "",
+        "table": offering_id is None,
+        "listing_name": pick_name(details.listings.get(booking.listing_id, {}), locale),  # type: ignore[attr-defined]
+        "resident": details.residents.get(booking.resident_id, ""),  # type: ignore[attr-defined]
+        "state_text": STATE_TEXT[booking.state],
+        "can_cancel": B.CANCELLED_BY_MERCHANT in targets,
+        "can_no_show": B.NO_SHOW in targets and started,
+    }
+
+
+async def bookings_page(
+    request: Request, *, extra: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    merchant = await queue_merchant(request)
+    city = request.app.state.city
+    locale = request_locale(request)
+    today = today_in(request)
+    params = request.query_params
+    chosen: date | None = None
+    try:
+        chosen = date.fromisoformat(params.get("date", "")) if params.get("date") else None
+    except ValueError:
+        chosen = None
+    tab = "date" if chosen else params.get("tab", "today")
+    if tab not in ("today", "upcoming", "date"):
+        tab = "today"
+    state_key = params.get("state", "")
+    states = next((s for k, _label, s in FILTERS if k == state_key), ())
+    if tab == "upcoming":
+        found = await booking_queries.merchant_bookings(city, merchant.id, states=states)
+        found = [b for b in found if b.starts_at.astimezone(city.tz).date() > today]
+    else:
+        day = chosen or today
+        found = await booking_queries.merchant_bookings(city, merchant.id, day=day, states=states)
+    details = await order_queries.queue_details(found)
+    rows = [booking_row(b, details, locale) for b in found]
+    days: list[tuple[date, list[dict[str, Any]]]] = []
+    for row in rows:
+        day_of = row["booking"].starts_at.astimezone(city.tz).date()
+        if not days or days[-1][0] != day_of:
+            days.append((day_of, []))
+        days[-1][1].append(row)
+    context = {
+        "tab": tab,
+        "day_tabs": TABS,
+        "chosen": (chosen or today).isoformat(),
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+        "state_key": state_key,
+        "filters": FILTERS,
+        "days": days,
+        "count": len(rows),
+        "here_query": request.url.query,
+        "queue": "bookings",
+        "done": params.get("done", ""),
+        **await code_box(request, merchant),
+        **(extra or {}),
+    }
+    return await merchant_page(
+        request,
+        "merchant/bookings.html",
+        merchant,
+        context,
+        nav="bookings",
+        status_code=status_code,
+    )
+
+
+async def bookings_redirect(request: Request) -> Response:
+    return await pick_merchant(request, "bookings")
+
+
+def _back(form: dict[str, str], default: str) -> str:
+    return local_path(form.get("back", ""), default)
+
+
+def _with(path: str, key: str, value: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{key}={value}"
+
+
+async def _refused(request: Request, exc: MarketplaceError, back: str) -> Response:
+    if isinstance(exc, NotFound):
+        raise exc
+    return await refused(request, error_text(translator(request), exc), back, exc.status)
+
+
+async def refused(request: Request, message: str, back: str, status: int) -> Response:
+    """Why an action did not work, in the frame of the business whose queue it came from."""
+    merchant = None
+    if match := re.match(r"/merchant/(\d+)/", back):
+        account = await require_account(request)
+        merchant = await reads.get_merchant(account, int(match.group(1)))
+    nav = "orders" if "/orders" in back else "bookings"
+    context = {"message": message, "back": back}
+    return await merchant_page(
+        request, "merchant/refused.html", merchant, context, nav=nav, status_code=status
+    )
+
+
+async def booking_cancel(request: Request) -> Response:
+    account = await require_account(request)
+    form = await read_fields(request)
+    back = _back(form, "/merchant/bookings")
+    try:
+        await bookings.cancel_booking(
+            request.app.state.city,
+            account,
+            request.path_params["booking_id"],
+            reason=form.get("reason", ""),
+        )
+    except MarketplaceError as exc:
+        return await _refused(request, exc, back)
+    return redirect(_with(back, "done", "cancelled"))
+
+
+async def booking_no_show(request: Request) -> Response:
+    account = await require_account(request)
+    form = await read_fields(request)
+    back = _back(form, "/merchant/bookings")
+    try:
+        await bookings.mark_no_show(
+            request.app.state.city, account, request.path_params["booking_id"]
+        )
+    except MarketplaceError as exc:
+        return await _refused(request, exc, back)
+    return redirect(_with(back, "done", "no_show"))
+
+
+routes = [
+    Route("/merchant/bookings", bookings_redirect, methods=["GET"], name="merchant_bookings_pick"),
+    Route(
+        "/merchant/{merchant_id:int}/bookings",
+        bookings_page,
+        methods=["GET"],
+        name="merchant_bookings",
+    ),
+    Route(
+        "/merchant/bookings/{booking_id:int}/cancel",
+        booking_cancel,
+        methods=["POST"],
+        name="merchant_booking_cancel",
+    ),
+    Route(
+        "/merchant/bookings/{booking_id:int}/no-show",
+        booking_no_show,
+        methods=["POST"],
+        name="merchant_booking_no_show",
+    ),
+]

@@ -1,0 +1,209 @@
+"""商家中心: a shop's orders by state (accept, ready, cancel), the code box both queues post to,
+and the counts the navigation shows beside the two queues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from geo.areas import pick_name
+from marketplace.bookings import queries as booking_queries
+from marketplace.bookings.models import Booking
+from marketplace.bookings.types import BookingState
+from marketplace.errors import MarketplaceError, NotFound
+from marketplace.lifecycle import ActorRole
+from marketplace.orders import queries as order_queries
+from marketplace.orders import services as orders
+from marketplace.orders.models import Order
+from marketplace.orders.types import ORDER_MACHINE, Fulfilment, OrderState
+from marketplace.redeem import redeem_code
+from web.auth import require_account
+from web.i18n import N_, request_locale, translator
+from web.routes.merchant_bookings import (
+    bookings_page,
+    code_box,
+    error_text,
+    pick_merchant,
+    queue_merchant,
+    refused,
+    today_in,
+)
+from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
+
+O = OrderState  # noqa: E741
+ORDER_STATE_TEXT: dict[str, str] = {
+    O.HELD: N_("Being ordered"),
+    O.PENDING_PAYMENT: N_("Payment pending"),
+    O.CONFIRMED: N_("New order"),
+    O.PREPARING: N_("Being prepared"),
+    O.READY: N_("Ready to hand over"),
+    O.PICKED_UP: N_("Collected"),
+    O.DELIVERED: N_("Delivered to the door"),
+    O.CANCELLED_BY_RESIDENT: N_("Cancelled by the customer"),
+    O.CANCELLED_BY_MERCHANT: N_("Cancelled by you"),
+    O.EXPIRED: N_("Lapsed"),
+}
+# the state chips: (key, label, states); the first is what the page opens on
+SECTIONS: tuple[tuple[str, str, tuple[OrderState, ...]], ...] = (
+    ("active", N_("To do"), (O.CONFIRMED, O.PREPARING, O.READY)),
+    ("new", N_("New order"), (O.CONFIRMED,)),
+    ("preparing", N_("Being prepared"), (O.PREPARING,)),
+    ("ready", N_("Ready to hand over"), (O.READY,)),
+    ("done", N_("Handed over"), (O.PICKED_UP, O.DELIVERED)),
+    ("cancelled", N_("Called off"), (O.CANCELLED_BY_RESIDENT, O.CANCELLED_BY_MERCHANT)),
+)
+# the button that moves an order on, by the state it is in
+NEXT_STEP: dict[OrderState, tuple[OrderState, str]] = {
+    O.CONFIRMED: (O.PREPARING, N_("Accept order")),
+    O.PREPARING: (O.READY, N_("Mark ready")),
+}
+
+
+def _order_row(order: Order, details: order_queries.QueueDetails, locale: str) -> dict[str, Any]:
+    state = OrderState(order.state)
+    targets = ORDER_MACHINE.targets(state, ActorRole.MERCHANT)
+    step = NEXT_STEP.get(state)
+    return {
+        "order": order,
+        "listing_name": pick_name(details.listings.get(order.listing_id, {}), locale),  # type: ignore[attr-defined]
+        "resident": details.residents.get(order.resident_id, ""),  # type: ignore[attr-defined]
+        "lines": [
+            (pick_name(line.name, locale), line.quantity, line.unit_price * line.quantity)
+            for line in details.lines.get(order.id, [])
+        ],
+        "delivery": order.fulfilment == Fulfilment.DELIVERY,
+        "state_text": ORDER_STATE_TEXT[state],
+        "next": step if step and step[0] in targets else None,
+        "awaits_code": state == O.READY,
+        "can_cancel": O.CANCELLED_BY_MERCHANT in targets,
+    }
+
+
+async def orders_page(
+    request: Request, *, extra: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    merchant = await queue_merchant(request)
+    locale = request_locale(request)
+    key = request.query_params.get("state", "active")
+    section = next((s for s in SECTIONS if s[0] == key), SECTIONS[0])
+    found = await order_queries.merchant_orders(merchant.id, states=section[2])
+    details = await order_queries.queue_details([], found)
+    counts = {
+        k: await order_queries.count_orders(merchant.id, states)
+        for k, _label, states in SECTIONS
+        if k in ("new", "preparing", "ready")
+    }
+    context = {
+        "rows": [_order_row(o, details, locale) for o in found],
+        "sections": SECTIONS,
+        "section": section[0],
+        "counts": counts,
+        "queue": "orders",
+        "done": request.query_params.get("done", ""),
+        **await code_box(request, merchant),
+        **(extra or {}),
+    }
+    return await merchant_page(
+        request, "merchant/orders.html", merchant, context, nav="orders", status_code=status_code
+    )
+
+
+async def orders_redirect(request: Request) -> Response:
+    return await pick_merchant(request, "orders")
+
+
+async def _acted(request: Request, verb: str) -> Response:
+    account = await require_account(request)
+    form = await read_fields(request)
+    back = local_path(form.get("back", ""), "/merchant/orders")
+    order_id = request.path_params["order_id"]
+    try:
+        if verb == "cancel":
+            await orders.cancel_order(
+                request.app.state.city, account, order_id, reason=form.get("reason", "")
+            )
+        else:
+            await orders.advance_order(account, order_id, form.get("target", ""))
+    except ValueError:
+        raise NotFound("No such step.") from None
+    except MarketplaceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        message = error_text(translator(request), exc, ORDER_STATE_TEXT)
+        return await refused(request, message, back, exc.status)
+    return redirect(back)
+
+
+async def order_advance(request: Request) -> Response:
+    return await _acted(request, "advance")
+
+
+async def order_cancel(request: Request) -> Response:
+    return await _acted(request, "cancel")
+
+
+async def redeem(request: Request) -> Response:
+    """The code box: success goes back to the queue with a banner; a refusal shows the queue
+    again with the reason next to the box and what was typed kept."""
+    account = await require_account(request)
+    form = await read_fields(request)
+    queue = "orders" if form.get("queue") == "orders" else "bookings"
+    try:
+        merchant_id = int(form.get("merchant", ""))
+    except ValueError:
+        raise NotFound("No such merchant.") from None
+    # the queue pages read the business from the path: give them this one
+    request.scope["path_params"] = {**request.path_params, "merchant_id": merchant_id}
+    await queue_merchant(request)  # only this business's own people use its box
+    text = form.get("code", "")
+    try:
+        done = await redeem_code(request.app.state.city, account, text)
+    except MarketplaceError as exc:
+        error = error_text(translator(request), exc, ORDER_STATE_TEXT)
+        page = orders_page if queue == "orders" else bookings_page
+        return await page(
+            request, extra={"code_form": text, "code_error": error}, status_code=exc.status
+        )
+    key = ("b" if isinstance(done, Booking) else "o") + str(done.id)
+    return redirect(f"/merchant/{merchant_id}/{queue}?redeemed={key}")
+
+
+async def queue_counts(request: Request) -> Response:
+    """Today's bookings still to come and new orders, for the badges in the navigation."""
+    merchant = await queue_merchant(request)
+    city = request.app.state.city
+    today = await booking_queries.merchant_bookings(
+        city, merchant.id, day=today_in(request), states=(BookingState.CONFIRMED,)
+    )
+    new = await order_queries.count_orders(merchant.id, (O.CONFIRMED,))
+    return JSONResponse({"bookings": len(today), "orders": new})
+
+
+routes = [
+    Route("/merchant/orders", orders_redirect, methods=["GET"], name="merchant_orders_pick"),
+    Route(
+        "/merchant/{merchant_id:int}/orders", orders_page, methods=["GET"], name="merchant_orders"
+    ),
+    Route(
+        "/merchant/{merchant_id:int}/queue-counts",
+        queue_counts,
+        methods=["GET"],
+        name="merchant_queue_counts",
+    ),
+    Route(
+        "/merchant/orders/{order_id:int}/advance",
+        order_advance,
+        methods=["POST"],
+        name="merchant_order_advance",
+    ),
+    Route(
+        "/merchant/orders/{order_id:int}/cancel",
+        order_cancel,
+        methods=["POST"],
+        name="merchant_order_cancel",
+    ),
+    Route("/merchant/redeem", redeem, methods=["POST"], name="merchant_redeem"),
+]

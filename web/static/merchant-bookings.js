@@ -1,0 +1,157 @@
+/* The merchant queues and the booking-times editor. Everything works without this script; it
+ * fills the count badges, scans codes where the browser can (BarcodeDetector), opens a picked
+ * date at once, adds and removes time rows, and refreshes the slot preview while one types. */
+(function () {
+  "use strict";
+
+  function badges() {
+    var list = document.querySelector("[data-queue-counts]");
+    if (!list || !window.fetch) return;
+    fetch(list.dataset.queueCounts, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (counts) {
+        if (!counts) return;
+        document.querySelectorAll("[data-queue-count]").forEach(function (badge) {
+          var n = counts[badge.dataset.queueCount] || 0;
+          badge.textContent = n > 99 ? "99+" : String(n);
+          badge.hidden = n === 0;
+        });
+      })
+      .catch(function () {});
+  }
+
+  function scanner() {
+    var button = document.querySelector("[data-scan]");
+    if (!button || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+    var box = document.querySelector("[data-scanner]");
+    var video = box.querySelector("video");
+    var input = document.getElementById("f-code");
+    var stream = null;
+    button.hidden = false;
+
+    function stop() {
+      if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+      stream = null;
+      box.hidden = true;
+    }
+
+    button.addEventListener("click", function () {
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } })
+        .then(function (s) {
+          stream = s;
+          video.srcObject = s;
+          box.hidden = false;
+          return video.play();
+        })
+        .then(function look() {
+          if (!stream) return;
+          detector.detect(video).then(function (found) {
+            if (found.length) {
+              input.value = found[0].rawValue;
+              stop();
+              input.form.submit();
+            } else {
+              window.setTimeout(look, 250);
+            }
+          }).catch(function () { window.setTimeout(look, 500); });
+        })
+        .catch(stop);
+    });
+    box.querySelector("[data-scan-stop]").addEventListener("click", stop);
+  }
+
+  function datePicker() {
+    document.querySelectorAll("input[data-autosubmit]").forEach(function (input) {
+      input.addEventListener("change", function () { if (input.value) input.form.submit(); });
+    });
+  }
+
+  // rows of the editor: "+" copies the group's last row with the next free index, "×" removes
+  function rows() {
+    var form = document.querySelector("form[data-availability]");
+    if (!form) return;
+    function nextIndex(prefix) {
+      var max = -1;
+      form.querySelectorAll("input[name^='" + prefix + ".']").forEach(function (input) {
+        var n = parseInt(input.name.split(".")[1], 10);
+        if (n > max) max = n;
+      });
+      return max + 1;
+    }
+    form.querySelectorAll("[data-remove-row]").forEach(function (b) { b.hidden = false; });
+    form.addEventListener("click", function (event) {
+      var remove = event.target.closest("[data-remove-row]");
+      if (remove) {
+        var row = remove.closest("[data-row]");
+        var holder = row.parentNode;
+        if (holder.querySelectorAll("[data-row]").length > 1) {
+          row.remove();
+        } else {
+          row.querySelectorAll("input:not([type=hidden])").forEach(function (i) {
+            if (i.type === "checkbox") i.checked = false; else i.value = "";
+          });
+        }
+        preview();
+        return;
+      }
+      var add = event.target.closest("[data-add-row]");
+      if (!add) return;
+      var rowsBox = add.parentNode.querySelector("[data-rows]");
+      var last = rowsBox.querySelector("[data-row]:last-child");
+      var copy = last.cloneNode(true);
+      var prefix = copy.querySelector("input").name.split(".")[0];
+      var index = nextIndex(prefix);
+      copy.querySelectorAll("input, label, [id]").forEach(function (el) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+          var v = el.getAttribute(attr);
+          if (v) el.setAttribute(attr, v.replace(new RegExp("(^|[^\\w])" + prefix + "([.-])\\d+"), "$1" + prefix + "$2" + index));
+        });
+        if (el.tagName === "INPUT" && el.type !== "hidden") {
+          if (el.type === "checkbox") el.checked = false; else el.value = "";
+          el.removeAttribute("aria-invalid");
+        }
+      });
+      copy.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
+      copy.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+      rowsBox.appendChild(copy);
+      var first = copy.querySelector("input:not([type=hidden])");
+      if (first) first.focus();
+    });
+    form.querySelectorAll("[data-add-row]").forEach(function (b) { b.hidden = false; });
+
+    var timer = null;
+    function preview() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var body = new FormData(form);
+        body.set("intent", "preview");
+        fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { "X-Preview": "1" } })
+          .then(function (r) { return r.text(); })
+          .then(function (html) {
+            var holder = document.createElement("div");
+            holder.innerHTML = html;
+            var fresh = holder.querySelector("#preview");
+            var current = document.getElementById("preview");
+            if (fresh && current) current.replaceWith(fresh);
+          })
+          .catch(function () {});
+      }, 400);
+    }
+    form.addEventListener("input", preview);
+    form.addEventListener("change", preview);
+  }
+
+  function start() {
+    badges();
+    scanner();
+    datePicker();
+    rows();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
