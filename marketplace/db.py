@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "search.models",
     "marketplace.bookings.models",
     "marketplace.orders.models",
+    "payments.models",
 ]
 MIGRATIONS_MODULE = "marketplace.migrations"
 

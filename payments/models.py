@@ -1,0 +1,130 @@
+"""Tortoise models of payments (app label `taocity`): payments, refunds, provider events
+processed once, the ledger, and merchants' accounts at the provider.
+
+Money is integer minor units in the city's currency. Uniqueness is what makes retries safe: a
+payment's and a refund's idempotency key (derived from our ids, sent to the provider), the
+provider's own reference, an event id per provider, and a ledger transaction's lines.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from payments.interfaces import PayableKind
+from payments.types import EventOutcome, LedgerAccount, PaymentState, RefundState
+
+
+class Payment(Model):
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharEnumField(PayableKind, max_length=16)
+    # exactly one of these is set, the one `kind` names
+    booking = fields.ForeignKeyField(
+        "taocity.Booking", related_name="payments", null=True, on_delete=fields.RESTRICT
+    )
+    order = fields.ForeignKeyField(
+        "taocity.Order", related_name="payments", null=True, on_delete=fields.RESTRICT
+    )
+    resident = fields.ForeignKeyField(
+        "taocity.Account", related_name="payments", on_delete=fields.RESTRICT
+    )
+    merchant = fields.ForeignKeyField(
+        "taocity.Merchant", related_name="payments", on_delete=fields.RESTRICT
+    )
+    provider = fields.CharField(max_length=24)
+    provider_ref = fields.CharField(max_length=255, null=True, unique=True)
+    attempt = fields.IntField()  # 1, 2, ... per booking or order: part of the key
+    amount = fields.BigIntField()
+    currency = fields.CharField(max_length=3)
+    application_fee = fields.BigIntField()
+    state = fields.CharEnumField(PaymentState, max_length=24, db_index=True)
+    refunded_amount = fields.BigIntField(default=0)
+    # paid, but the booking or order had moved on (hold expired, cancelled): refund it all
+    refund_owed = fields.BooleanField(default=False)
+    idempotency_key = fields.CharField(max_length=80, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "payments"
+
+    @property
+    def payable_id(self) -> int:
+        return self.booking_id if self.kind == PayableKind.BOOKING else self.order_id  # type: ignore[attr-defined,no-any-return]
+
+
+class Refund(Model):
+    id = fields.BigIntField(primary_key=True)
+    payment = fields.ForeignKeyField(
+        "taocity.Payment", related_name="refunds", on_delete=fields.RESTRICT
+    )
+    amount = fields.BigIntField()
+    reason = fields.CharField(max_length=32)
+    provider_ref = fields.CharField(max_length=255, null=True, unique=True)
+    state = fields.CharEnumField(RefundState, max_length=16, db_index=True)
+    idempotency_key = fields.CharField(max_length=80, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "refunds"
+
+
+class ProcessedEvent(Model):
+    # A provider event we have acted on. Its id is stored in the same transaction as the
+    # effects, so a second delivery finds it and changes nothing.
+
+    id = fields.BigIntField(primary_key=True)
+    provider = fields.CharField(max_length=24)
+    event_id = fields.CharField(max_length=255)
+    kind = fields.CharField(max_length=24)
+    provider_ref = fields.CharField(max_length=255, null=True, db_index=True)
+    outcome = fields.CharEnumField(EventOutcome, max_length=16)
+    payload = fields.JSONField(null=True)  # a deferred event, to apply once its payment succeeds
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "payment_events"
+        unique_together = (("provider", "event_id"),)
+
+
+class LedgerEntry(Model):
+    # One line of a balanced transaction. `transaction` is derived from our ids ("payment:17",
+    # "refund:4") and (transaction, line) is unique, so a transaction is posted once.
+
+    id = fields.BigIntField(primary_key=True)
+    transaction = fields.CharField(max_length=64, db_index=True)
+    line = fields.IntField()
+    account = fields.CharEnumField(LedgerAccount, max_length=24)
+    merchant = fields.ForeignKeyField(
+        "taocity.Merchant", related_name="ledger_entries", null=True, on_delete=fields.RESTRICT
+    )
+    payment = fields.ForeignKeyField(
+        "taocity.Payment", related_name="ledger_entries", on_delete=fields.RESTRICT
+    )
+    refund = fields.ForeignKeyField(
+        "taocity.Refund", related_name="ledger_entries", null=True, on_delete=fields.RESTRICT
+    )
+    amount = fields.BigIntField()  # signed minor units
+    currency = fields.CharField(max_length=3)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "ledger_entries"
+        unique_together = (("transaction", "line"),)
+
+
+class MerchantPayoutAccount(Model):
+    id = fields.IntField(primary_key=True)
+    merchant = fields.OneToOneField(
+        "taocity.Merchant", related_name="payout_account", on_delete=fields.RESTRICT
+    )
+    provider = fields.CharField(max_length=24)
+    account_id = fields.CharField(max_length=255, unique=True)
+    charges_enabled = fields.BooleanField(default=False)
+    payouts_enabled = fields.BooleanField(default=False)
+    details_submitted = fields.BooleanField(default=False)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "merchant_payout_accounts"

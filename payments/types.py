@@ -1,0 +1,48 @@
+"""Vocabulary of payments: states of a payment and a refund, and the ledger's accounts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PaymentState(StrEnum):
+    STARTED = "started"  # created on our side; the provider may or may not have it yet
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+# a payment in one of these has taken the resident's money
+PAID = frozenset({PaymentState.SUCCEEDED, PaymentState.REFUNDED, PaymentState.PARTIALLY_REFUNDED})
+
+
+class RefundState(StrEnum):
+    PENDING = "pending"  # asked for (or about to be); counts against what can still be refunded
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class LedgerAccount(StrEnum):
+    """Ledger accounts. Amounts are signed minor units and every transaction sums to zero:
+    negative is money that came in from residents, positive is where it is owed or kept."""
+
+    RESIDENT_PAYMENTS = "resident_payments"  # minus everything residents paid, online or in store
+    PLATFORM_COMMISSION = "platform_commission"  # the platform's fees
+    MERCHANT_PAYABLE = "merchant_payable"  # what the platform owes a merchant (negative: is owed)
+    REFUNDS = "refunds"  # plus everything given back to residents
+    CASH_AT_STORE = "cash_at_store"  # cash a merchant took at the store and keeps
+
+
+class EventOutcome(StrEnum):
+    APPLIED = "applied"
+    ALREADY = "already"  # about something already in that state (another event said it)
+    DEFERRED = "deferred"  # about a payment we have not seen succeed yet: applied when it does
+    IGNORED = "ignored"
+
+
+class RefundReason(StrEnum):
+    CANCELLED = "cancelled"  # the booking or order was cancelled with a refund due
+    SLOT_GONE = "slot_gone"  # paid after the hold expired and the place was released
+    OPERATOR = "operator"
+    PROVIDER = "provider"  # made at the provider (its dashboard), learnt from an event
