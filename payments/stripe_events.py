@@ -101,11 +101,14 @@ def _currency(obj: _Object) -> str | None:
 
 def _intent(kind: EventKind, amount_field: str) -> Any:
     def handle(obj: _Object) -> dict[str, Any]:
+        # Stripe always sends amount_received; localstripe leaves it out, and for a succeeded
+        # automatic-capture intent (the only kind we create) it equals amount
+        amount = obj[amount_field] if amount_field in obj else obj["amount"]
         return {
             "kind": kind,
             "provider_ref": obj["id"],
             "reference": _reference(obj),
-            "amount": int(obj[amount_field]),
+            "amount": int(amount),
             "currency": _currency(obj),
         }
 

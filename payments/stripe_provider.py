@@ -45,13 +45,15 @@ class StripeProvider:
     `base_url` points the SDK at another server (localstripe in tests); `http_client` replaces
     the SDK's HTTPX client (the recording client in tests).
 
-    `connect=False` is for localstripe only, which answers 400 to `transfer_data` and
-    `application_fee_amount` and 404 to Checkout and accounts. In that mode a PaymentIntent is
-    created without `transfer_data.destination` and `application_fee_amount`, and a refund
-    without `reverse_transfer` and `refund_application_fee`: the merchant's share, the
-    platform's fee and their reversal are left out. The request-shape tests
-    (tests/payments/test_stripe_requests.py) prove those fields are sent in the normal mode, and
-    the live tests (tests/payments/test_stripe_live.py) that Stripe accepts them.
+    `connect=False` is for localstripe only, which answers 400 to `transfer_data`,
+    `application_fee_amount`, `description` and `reverse_transfer`, and 404 to Checkout and
+    accounts. In that mode a PaymentIntent is created without `transfer_data.destination`,
+    `application_fee_amount` and `description`, and a refund without `reverse_transfer` and
+    `refund_application_fee`: the merchant's share, the platform's fee and their reversal are
+    left out, and only card PaymentIntents (`start_payment_intent`) are meant to be used. The
+    request-shape tests (tests/payments/test_stripe_requests.py) prove those fields are sent in
+    the normal mode, and the live tests (tests/payments/test_stripe_live.py) that Stripe
+    accepts them.
     """
 
     name = "stripe"
@@ -181,11 +183,9 @@ class StripeProvider:
         await self._http.close_async()
 
     def _intent_data(self, payable: Payable) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "metadata": {METADATA_KEY: payable.reference},
-            "description": payable.description,
-        }
+        data: dict[str, Any] = {"metadata": {METADATA_KEY: payable.reference}}
         if self.connect:
+            data["description"] = payable.description
             if not payable.merchant_account:
                 raise PaymentError("This merchant cannot take online payments yet.")
             data["application_fee_amount"] = payable.application_fee

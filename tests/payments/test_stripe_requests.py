@@ -165,7 +165,10 @@ async def test_without_connect_the_intent_leaves_out_fee_and_destination(
     await plain.start_payment_intent(booking(merchant_account=None), idempotency_key="k")
     [call] = recorder.requests
     assert "application_fee_amount" not in call.form
+    assert "description" not in call.form
     assert not call.prefixed("transfer_data")
+    await plain.refund("pi_3Paid", 100, idempotency_key="r")
+    assert recorder.requests[-1].form == {"payment_intent": "pi_3Paid", "amount": "100"}
 
 
 async def test_partial_refund_reverses_the_transfer_and_the_fee(
