@@ -11,6 +11,8 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -26,6 +28,7 @@ from marketplace.demo import (
     DEMO_EMAIL_DOMAIN,
     EXTERNAL_ID_PREFIX,
 )
+from marketplace.demo.availability import Settings, catalogue_availability, table_reservations
 from marketplace.demo.catalog import DemoListing, generate_catalog
 from search import outbox
 
@@ -144,7 +147,11 @@ async def _merchants(catalog: Sequence[DemoListing], owners: Sequence[Account]) 
     return merchant_ids
 
 
-async def _listings(catalog: Sequence[DemoListing], merchant_ids: dict[str, int]) -> int:
+async def _listings(
+    catalog: Sequence[DemoListing],
+    merchant_ids: dict[str, int],
+    availability: dict[tuple[str, int], Settings | None],
+) -> int:
     """Insert the listings and their offerings; returns the number of offerings."""
     await Listing.bulk_create(
         [
@@ -165,6 +172,7 @@ async def _listings(catalog: Sequence[DemoListing], merchant_ids: dict[str, int]
                 status=ListingStatus.PUBLISHED,
                 rating_avg=item.rating_avg,
                 rating_count=item.rating_count,
+                reservations=table_reservations(item),
             )
             for item in catalog
         ],
@@ -184,6 +192,7 @@ async def _listings(catalog: Sequence[DemoListing], merchant_ids: dict[str, int]
             duration_min=offering.duration_min,
             stock=offering.stock,
             attributes=offering.attributes,
+            availability=availability[(item.external_id, position)],
             sort_order=position,
         )
         for item in catalog
@@ -196,15 +205,18 @@ async def _listings(catalog: Sequence[DemoListing], merchant_ids: dict[str, int]
 
 
 async def seed_demo(
-    city: City, *, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED
+    city: City, *, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED, today: date | None = None
 ) -> SeedReport:
-    """Fill an empty city with the demo catalogue; on a seeded one, change nothing."""
+    """Fill an empty city with the demo catalogue; on a seeded one, change nothing. `today` (the
+    city's local date by default) places the demo's one dated class on the next Saturday."""
     started = time.perf_counter()
     existing = await seeded_listing_count()
     if existing:
         return SeedReport(existing, already_seeded=True, seconds=time.perf_counter() - started)
     # computed before the transaction opens, so no lock is held while shapes are clipped
     catalog = generate_catalog(city, count, seed)
+    today = today or datetime.now(UTC).astimezone(ZoneInfo(city.timezone)).date()
+    availability = catalogue_availability(catalog, today)
     async with in_transaction():
         made = [await _ensure_account(city, spec) for spec in DEMO_ACCOUNTS]
         owners = [
@@ -213,7 +225,7 @@ async def seed_demo(
             if spec in MERCHANT_OWNERS
         ]
         merchant_ids = await _merchants(catalog, owners)
-        offerings = await _listings(catalog, merchant_ids)
+        offerings = await _listings(catalog, merchant_ids, availability)
     verticals = Counter(item.vertical for item in catalog)
     districts = Counter(item.district for item in catalog)
     return SeedReport(
