@@ -83,12 +83,23 @@ async def remind_bookings(context: JobContext) -> int:
     return await send_reminders(context.city)
 
 
+async def make_refunds_due(context: JobContext) -> int:
+    """Refund cancelled bookings and orders, payments that came after their hold expired, and
+    refunds the provider could not be reached for (each once: their keys are fixed)."""
+    from payments.refunds_due import refund_what_is_due
+
+    if context.city is None:
+        return 0
+    return await refund_what_is_due(context.city, context.settings)
+
+
 JOBS: tuple[Job, ...] = (
     Job("purge-login-attempts", 600, purge_login_attempts),
     Job("search-outbox", 1, apply_search_outbox),
     # a hold's places are back on sale within 15 s of its expiry
     Job("expire-holds", 15, expire_holds),
     Job("remind-bookings", 300, remind_bookings),
+    Job("refunds", 30, make_refunds_due),
 )
 
 
