@@ -1,21 +1,21 @@
 """Verifies Stripe webhooks and translates the events we use into `ProviderEvent`.
 
-How the core matches an event to a payment: by `reference` ("booking:42"), which the provider
-writes into the metadata of both the Checkout Session and its PaymentIntent (and which Stripe
-copies onto the PaymentIntent's charge). `provider_ref` is always the PaymentIntent id (what a
-refund is made against): for `payment_intent.*`, `charge.*` and `refund.*` it is the object's
-PaymentIntent, for `checkout.session.*` the session's `payment_intent` (the session id only when
-the session has none). The Checkout Session id appears only in `StartedPayment.provider_ref`.
+`provider_ref` in an event is always the id `start_payment` returned for that payment, which is
+what the core stores and matches on:
+- a Checkout payment is known by its Checkout Session id: `checkout.session.*` events report
+  the session's id, and the `payment_intent.*` events of the PaymentIntent that Checkout creates
+  (marked `METADATA_VIA: "checkout"` in its metadata) are ignored, the session's events say
+  the same thing once;
+- a PaymentIntent payment (`start_payment_intent`) is known by the PaymentIntent id, which its
+  `payment_intent.*` events report;
+- a refund we make carries that id in its own metadata (`METADATA_PAYMENT`), so
+  `refund.updated`, `refund.failed`, `refund.created` and `charge.refunded` (when it lists the
+  refund) report it; a refund made elsewhere (in Stripe's Dashboard) reports its PaymentIntent.
+`reference` ("booking:42") is in the metadata of the session and of its PaymentIntent alike.
 
-A payment can be reported twice (`checkout.session.completed` and `payment_intent.succeeded`
-are two events with two ids for one payment): applying a success to a payment that is already
-paid must change nothing.
-
-Refunds: `refund.updated` (and `refund.failed`, `charge.refund.updated`) carry one refund, with
-its id and amount. `charge.refunded` carries the charge; Stripe lists the charge's refunds in it
-only on older API versions. When it lists them, the event is about the newest refund (its id,
-amount and status); when it does not, `refund_ref` is None and `amount` is the charge's
-`amount_refunded`, the total refunded so far.
+`charge.refunded` lists the charge's refunds only on older API versions. When it does, the event
+is about the newest one; when it does not, it cannot say which refund it is about and is
+ignored (`refund.*` events say it).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import stripe
 from payments.interfaces import EventKind, InvalidEvent, ProviderEvent
 
 METADATA_KEY = "reference"
+METADATA_VIA = "via"  # "checkout" on a PaymentIntent a Checkout Session created
+METADATA_PAYMENT = "payment"  # on a refund: the provider_ref of the payment it refunds
 SIGNATURE_HEADER = "stripe-signature"
 TOLERANCE_S = stripe.Webhook.DEFAULT_TOLERANCE  # 300 s, Stripe's default
 
@@ -100,7 +102,9 @@ def _currency(obj: _Object) -> str | None:
 
 
 def _intent(kind: EventKind, amount_field: str) -> Any:
-    def handle(obj: _Object) -> dict[str, Any]:
+    def handle(obj: _Object) -> dict[str, Any] | None:
+        if (obj.get("metadata") or {}).get(METADATA_VIA) == "checkout":
+            return None
         # Stripe always sends amount_received; localstripe leaves it out, and for a succeeded
         # automatic-capture intent (the only kind we create) it equals amount
         amount = obj[amount_field] if amount_field in obj else obj["amount"]
@@ -123,7 +127,7 @@ def _session(kind: EventKind, *, only_when_paid: bool = False) -> Any:
             return None
         return {
             "kind": kind,
-            "provider_ref": _id_of(obj.get("payment_intent")) or obj["id"],
+            "provider_ref": obj["id"],
             "reference": _reference(obj) or obj.get("client_reference_id"),
             "amount": int(obj["amount_total"]),
             "currency": _currency(obj),
@@ -140,10 +144,10 @@ def _refund(obj: _Object) -> dict[str, Any] | None:
         kind = EventKind.REFUND_FAILED
     else:  # pending, requires_action: a later event settles it
         return None
+    metadata = obj.get("metadata") or {}
     return {
         "kind": kind,
-        "provider_ref": _id_of(obj.get("payment_intent")),
-        "reference": _reference(obj),
+        "provider_ref": metadata.get(METADATA_PAYMENT) or _id_of(obj.get("payment_intent")),
         "refund_ref": obj["id"],
         "amount": int(obj["amount"]),
         "currency": _currency(obj),
@@ -152,20 +156,13 @@ def _refund(obj: _Object) -> dict[str, Any] | None:
 
 def _charge_refunded(obj: _Object) -> dict[str, Any] | None:
     listed = (obj.get("refunds") or {}).get("data") or []
-    base = {
-        "provider_ref": _id_of(obj.get("payment_intent")) or obj["id"],
-        "reference": _reference(obj),
-        "currency": _currency(obj),
-    }
-    if listed:
-        newest = max(listed, key=lambda r: r.get("created") or 0)
-        translated = _refund(newest)
-        return None if translated is None else {**translated, **base}
-    return {
-        **base,
-        "kind": EventKind.REFUND_SUCCEEDED,
-        "amount": int(obj["amount_refunded"]),
-    }
+    if not listed:
+        return None
+    newest = max(listed, key=lambda r: r.get("created") or 0)
+    translated = _refund(newest)
+    if translated is not None:
+        translated["reference"] = _reference(obj)
+    return translated
 
 
 def _account(obj: _Object) -> dict[str, Any]:
@@ -184,6 +181,7 @@ _HANDLERS: dict[str, Any] = {
     "checkout.session.async_payment_succeeded": _session(EventKind.PAYMENT_SUCCEEDED),
     "checkout.session.async_payment_failed": _session(EventKind.PAYMENT_FAILED),
     "charge.refunded": _charge_refunded,
+    "refund.created": _refund,
     "refund.updated": _refund,
     "refund.failed": _refund,
     "charge.refund.updated": _refund,

@@ -8,8 +8,9 @@ made as the platform. A refund reverses the transfer and refunds the fee, so the
 platform each give back their share, in proportion for a partial refund.
 
 Our reference ("booking:42") goes into the metadata of the Checkout Session and of its
-PaymentIntent, so every event about the payment carries it; see `payments.stripe_events` for
-which id each event reports as `provider_ref`.
+PaymentIntent, so every event about the payment carries it. Events report as `provider_ref` the
+id `start_payment` (the Checkout Session's) or `start_payment_intent` (the PaymentIntent's)
+returned; see `payments.stripe_events`.
 
 This module only talks to Stripe and translates; it never touches our database.
 """
@@ -31,7 +32,13 @@ from payments.interfaces import (
     StartedPayment,
 )
 from payments.stripe_errors import stripe_errors
-from payments.stripe_events import METADATA_KEY, translate, verified_event
+from payments.stripe_events import (
+    METADATA_KEY,
+    METADATA_PAYMENT,
+    METADATA_VIA,
+    translate,
+    verified_event,
+)
 
 METHODS = frozenset({"card", "alipay", "wechat_pay"})
 TIMEOUT_S = 20.0
@@ -106,7 +113,7 @@ class StripeProvider:
                 }
             ],
             "payment_method_types": method_types,
-            "payment_intent_data": self._intent_data(payable),
+            "payment_intent_data": self._intent_data(payable, via="checkout"),
             "metadata": {METADATA_KEY: payable.reference},
             "client_reference_id": payable.reference,
             "success_url": urls.success,
@@ -147,7 +154,12 @@ class StripeProvider:
         if amount <= 0:
             raise PaymentError("A refund must be of a positive amount.")
         intent = await self._payment_intent_of(provider_ref)
-        params: dict[str, Any] = {"payment_intent": intent, "amount": amount}
+        params: dict[str, Any] = {
+            "payment_intent": intent,
+            "amount": amount,
+            # refund events report the payment as we know it (see payments.stripe_events)
+            "metadata": {METADATA_PAYMENT: provider_ref},
+        }
         if self.connect:
             params["reverse_transfer"] = True
             params["refund_application_fee"] = True
@@ -182,8 +194,11 @@ class StripeProvider:
     async def close(self) -> None:
         await self._http.close_async()
 
-    def _intent_data(self, payable: Payable) -> dict[str, Any]:
-        data: dict[str, Any] = {"metadata": {METADATA_KEY: payable.reference}}
+    def _intent_data(self, payable: Payable, via: str | None = None) -> dict[str, Any]:
+        metadata = {METADATA_KEY: payable.reference}
+        if via:
+            metadata[METADATA_VIA] = via
+        data: dict[str, Any] = {"metadata": metadata}
         if self.connect:
             data["description"] = payable.description
             if not payable.merchant_account:

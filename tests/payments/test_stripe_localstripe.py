@@ -152,6 +152,7 @@ async def test_partial_then_full_refund(
     assert sorted((r["id"], r["amount"]) for r in listed) == sorted(
         [(part.provider_ref, 5000), (rest.provider_ref, 7800)]
     )
+    assert {r["metadata"]["payment"] for r in listed} == {started.provider_ref}
 
 
 async def test_refund_of_an_unknown_payment_is_a_payment_error(provider: StripeProvider) -> None:

@@ -70,6 +70,7 @@ async def test_checkout_session_is_a_destination_charge_with_the_commission(
         "line_items[0][price_data][product_data][name]": "深度保洁 3 小时",
         "payment_method_types[0]": "card",
         "payment_intent_data[metadata][reference]": "booking:42",
+        "payment_intent_data[metadata][via]": "checkout",
         "payment_intent_data[description]": "深度保洁 3 小时",
         "payment_intent_data[application_fee_amount]": "1536",
         "payment_intent_data[transfer_data][destination]": "acct_1MerchantXyz",
@@ -168,7 +169,11 @@ async def test_without_connect_the_intent_leaves_out_fee_and_destination(
     assert "description" not in call.form
     assert not call.prefixed("transfer_data")
     await plain.refund("pi_3Paid", 100, idempotency_key="r")
-    assert recorder.requests[-1].form == {"payment_intent": "pi_3Paid", "amount": "100"}
+    assert recorder.requests[-1].form == {
+        "payment_intent": "pi_3Paid",
+        "amount": "100",
+        "metadata[payment]": "pi_3Paid",
+    }
 
 
 async def test_partial_refund_reverses_the_transfer_and_the_fee(
@@ -182,6 +187,7 @@ async def test_partial_refund_reverses_the_transfer_and_the_fee(
     assert call.form == {
         "payment_intent": "pi_3Paid",
         "amount": "6400",
+        "metadata[payment]": "pi_3Paid",
         "reverse_transfer": "true",
         "refund_application_fee": "true",
     }
@@ -211,6 +217,7 @@ async def test_refund_of_a_checkout_session_refunds_its_payment_intent(
     _, read, create = recorder.requests
     assert (read.method, read.path) == ("GET", f"/v1/checkout/sessions/{started.provider_ref}")
     assert create.form["payment_intent"] == intent
+    assert create.form["metadata[payment]"] == started.provider_ref  # what the events report
 
 
 async def test_refund_of_nothing_is_refused(provider: StripeProvider) -> None:

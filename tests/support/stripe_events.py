@@ -69,7 +69,9 @@ def payment_intent(
     destination: str = "acct_1MerchantXyz",
     fee: int = 1536,
     intent_id: str | None = None,
+    via: str | None = None,
 ) -> dict[str, Any]:
+    """A PaymentIntent; `via="checkout"` for one a Checkout Session created (our metadata)."""
     succeeded = status == "succeeded"
     failure = None
     if status == "requires_payment_method":
@@ -94,7 +96,7 @@ def payment_intent(
         "last_payment_error": failure,
         "latest_charge": new_id("ch"),
         "livemode": False,
-        "metadata": {"reference": reference},
+        "metadata": {"reference": reference, **({"via": via} if via else {})},
         "payment_method": new_id("pm"),
         "payment_method_types": ["card"],
         "status": status,
@@ -135,8 +137,14 @@ def checkout_session(
 
 
 def refund(
-    intent_id: str, *, amount: int, status: str = "succeeded", refund_id: str | None = None
+    intent_id: str,
+    *,
+    amount: int,
+    status: str = "succeeded",
+    refund_id: str | None = None,
+    payment: str | None = None,
 ) -> dict[str, Any]:
+    """A Refund; `payment` is what our provider puts in its metadata (the payment's ref)."""
     return {
         "id": refund_id or new_id("re"),
         "object": "refund",
@@ -146,7 +154,7 @@ def refund(
         "created": int(time.time()),
         "currency": "cny",
         "failure_reason": "expired_or_canceled_card" if status == "failed" else None,
-        "metadata": {},
+        "metadata": {"payment": payment} if payment else {},
         "payment_intent": intent_id,
         "reason": "requested_by_customer",
         "status": status,
