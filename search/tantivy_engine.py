@@ -22,8 +22,9 @@ import tantivy
 
 from search.documents import ListingDocument
 from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable, SortBy
-from search.tantivy_columns import addresses, all_hits, count, integers
-from search.tantivy_order import Orderer
+from search.tantivy_columns import addresses, all_hits, integers
+from search.tantivy_facets import FacetCounter
+from search.tantivy_order import Matches, Orderer
 from search.tantivy_places import Places
 from search.tantivy_query import (
     QueryBuilder,
@@ -32,11 +33,10 @@ from search.tantivy_query import (
     has_typo_tiers,
     unscored,
 )
-from search.tantivy_schema import EXTRA_TAGS, build_schema, to_tantivy
+from search.tantivy_schema import build_schema, to_tantivy
 from search.text import Term, query_terms
 
 WRITER_HEAP = 50_000_000
-FACET_SIZE = 65_000  # distinct values a facet may have; tantivy's bucket limit
 
 
 class TantivyEngine:
@@ -49,6 +49,7 @@ class TantivyEngine:
         self._builder = QueryBuilder(self._schema)
         self._places = Places(self._builder)
         self._orderer = Orderer(self._builder)
+        self._facet_counter = FacetCounter()
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -113,37 +114,15 @@ class TantivyEngine:
 
     def _matches(
         self, searcher: tantivy.Searcher, query: SearchQuery, terms: Sequence[Term], tiers: bool
-    ) -> tantivy.Query:
+    ) -> Matches:
         """Exactly the reference's matches; scored by word quality when `tiers`."""
         words = self._builder.words(terms, scored=tiers)
         filters = self._builder.filters(query)
-        rest = all_of([*words, *filters])
-        place = self._places.query(searcher, query.geo, rest)
-        if place is not None:
-            filters.append(place)
-        if not filters:
-            return all_of(words)
-        return all_of([*words, unscored(all_of(filters))])
-
-    def _facets(
-        self, searcher: tantivy.Searcher, matches: tantivy.Query, query: SearchQuery
-    ) -> dict[str, dict[str, int]]:
-        if not query.facets:
-            return {}
-        names = [f.value for f in query.facets]
-        fields = names + ([EXTRA_TAGS] if "tags" in names else [])
-        wanted = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
-        found = searcher.aggregate(matches, wanted) if searcher.num_docs else {}
-        counts: dict[str, dict[str, int]] = {}
-        for field in fields:
-            result = found.get(field, {"buckets": []})
-            if result.get("sum_other_doc_count") or result.get("doc_count_error_upper_bound"):
-                raise SearchUnavailable(f"facet {field} has more than {FACET_SIZE} values")
-            counts[field] = {b["key"]: int(b["doc_count"]) for b in result["buckets"]}
-        for extra, n in counts.pop(EXTRA_TAGS, {}).items():
-            tag = extra.rsplit("#", 1)[0]
-            counts["tags"][tag] = counts["tags"].get(tag, 0) + n
-        return {name: counts[name] for name in names}
+        rest = all_of([*words, unscored(all_of(filters))]) if filters else all_of(words)
+        place = self._places.resolve(searcher, query.geo, rest)
+        if place.query is None:
+            return Matches(rest, place.named)
+        return Matches(all_of([*words, unscored(all_of([*filters, place.query]))]), place.named)
 
     def _scores(
         self, searcher: tantivy.Searcher, terms: Sequence[Term], page: list[tantivy.DocAddress]
@@ -166,8 +145,7 @@ class TantivyEngine:
         tiers = has_typo_tiers(terms)
         relevance = tiers and query.sort is SortBy.RELEVANCE
         matches = self._matches(searcher, query, terms, relevance)
-        total = count(searcher, matches)
-        page = self._orderer.page(searcher, matches, query, total, relevance)
+        page = self._orderer.page(searcher, matches, query, relevance)
         ids = integers(searcher, "id", page.addresses).tolist()
         if page.scores is not None:
             exact = [exact_words(s, terms) for s in page.scores]
@@ -177,16 +155,20 @@ class TantivyEngine:
         else:
             exact = [len(terms)] * len(ids)
         hits = [Hit(i, d, float(e)) for i, d, e in zip(ids, page.distances, exact, strict=True)]
-        facets = self._facets(searcher, matches, query)
-        return SearchResults(hits, total, facets, (time.perf_counter() - started) * 1000)
+        facets = {}
+        if query.facets:
+            names = [f.value for f in query.facets]
+            named = addresses(matches.named)
+            facets = self._facet_counter.count(searcher, matches.query, named, names)
+        return SearchResults(hits, page.total, facets, (time.perf_counter() - started) * 1000)
 
     def _candidates(self, query: SearchQuery) -> list[int]:
         searcher = self._open().searcher()
         if not searcher.num_docs:
             return []
-        terms = query_terms(query.text)
-        matches = self._matches(searcher, query, terms, tiers=False)
-        return sorted(integers(searcher, "id", addresses(all_hits(searcher, matches))).tolist())
+        matches = self._matches(searcher, query, query_terms(query.text), tiers=False)
+        where = addresses(all_hits(searcher, matches.query)) + addresses(matches.named)
+        return sorted(integers(searcher, "id", where).tolist())
 
     async def candidates(self, query: SearchQuery) -> list[int]:
         """The ids tantivy's index query matches, before any ordering: for tests and

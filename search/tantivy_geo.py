@@ -1,7 +1,7 @@
 """Geography for the tantivy index: grid cells as index terms, and distances in bulk.
 
 tantivy has no geo type. Each listing's point is indexed as the grid cells that hold it, one term
-per level of a quadtree of latitude/longitude squares (0.00125° to 0.16°). A circle becomes the
+per level of a quadtree of latitude/longitude squares (0.0025° to 0.16°). A circle becomes the
 cells surely inside it (matched by term, no arithmetic) and the thin ring of finest cells its
 edge crosses, whose listings are measured one by one.
 
@@ -22,8 +22,8 @@ from numpy.typing import NDArray
 from geo.coords import LatLng
 from geo.distance import WGS84
 
-FINEST_DEG = 0.00125
-LEVELS = 8  # cells of FINEST_DEG * 2**level, level 0..7
+FINEST_DEG = 0.0025
+LEVELS = 7  # cells of FINEST_DEG * 2**level, level 0..6
 _A = 6378137.0
 _F = 1 / 298.257223563
 _E2 = _F * (2 - _F)

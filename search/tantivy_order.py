@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from geo.coords import LatLng
 from search.interfaces import Radius, SearchQuery, SortBy
-from search.tantivy_columns import addresses, all_hits, floats, integers
+from search.tantivy_columns import addresses, all_hits, count, floats, integers
 from search.tantivy_geo import (
     TRUSTED_M,
     approx_m,
@@ -30,16 +30,29 @@ from search.tantivy_geo import (
     nearest,
 )
 from search.tantivy_query import QueryBuilder, all_of
-from search.tantivy_sort_keys import FLAG
+from search.tantivy_sort_keys import FLAG, surely_unique
 
 ASC = tantivy.Order.Asc
 MEASURE_ALL = 3000  # below this many matches, measuring them all is cheaper than narrowing
+
+
+Hits = list[tuple[float, tantivy.DocAddress]]
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Everything a search matches: what the index query finds, and the listings `named` one by
+    one (never among the query's), with their scores."""
+
+    query: tantivy.Query
+    named: Hits
 
 
 @dataclass(frozen=True)
 class Page:
     addresses: list[tantivy.DocAddress]
     distances: list[float | None]
+    total: int
     scores: list[float] | None = None  # tantivy scores, when the order used them
 
 
@@ -48,123 +61,135 @@ class Orderer:
         self.q = builder
 
     def page(
-        self,
-        searcher: tantivy.Searcher,
-        matches: tantivy.Query,
-        query: SearchQuery,
-        total: int,
-        tiers: bool,
+        self, searcher: tantivy.Searcher, matches: Matches, query: SearchQuery, tiers: bool
     ) -> Page:
         first = (query.page - 1) * query.page_size
-        last = min(first + query.page_size, total)
-        if first >= last:
-            return Page([], [])
+        wanted = first + query.page_size
         origin = query.reference_point()
         if query.sort in (SortBy.RATING, SortBy.PRICE_ASC, SortBy.PRICE_DESC):
-            return self._keyed(searcher, matches, query, first, last, total)
+            return self._keyed(searcher, matches, query, first, wanted)
         if tiers:
-            return self._tiered(searcher, matches, origin, first, last, total)
+            return self._tiered(searcher, matches, origin, first, wanted)
         if origin is not None:
-            return self._nearest(searcher, matches, query, first, last, total)
-        found = searcher.search(matches, limit=last, order_by_field="id", order=ASC).hits
-        return Page(addresses(found[first:last]), [None] * (last - first))
+            return self._nearest(searcher, matches, query, first, wanted)
+        found = searcher.search(
+            matches.query, limit=wanted, count=True, order_by_field="id", order=ASC
+        )
+        where = addresses(found.hits) + addresses(matches.named)
+        ids = [int(k) for k, _ in found.hits] + integers(
+            searcher, "id", addresses(matches.named)
+        ).tolist()
+        order = sorted(range(len(where)), key=ids.__getitem__)[first:wanted]
+        chosen = [where[i] for i in order]
+        return Page(chosen, [None] * len(chosen), int(found.count) + len(matches.named))
 
     # --- packed keys ---------------------------------------------------------------------
 
     def _keyed(
         self,
         searcher: tantivy.Searcher,
-        matches: tantivy.Query,
+        matches: Matches,
         query: SearchQuery,
         first: int,
-        last: int,
-        total: int,
+        wanted: int,
     ) -> Page:
         field = {
             SortBy.RATING: "rating_key",
             SortBy.PRICE_ASC: "price_asc_key",
             SortBy.PRICE_DESC: "price_desc_key",
         }[query.sort]
-        found = searcher.search(matches, limit=last, order_by_field=field, order=ASC).hits
-        where = addresses(found)
-        if last < total:
-            edge = int(found[-1][0])
-            kind = tantivy.FieldType.Unsigned
-            ties = all_of([matches, self.q.range(field, kind, edge, edge)])
-            where = [a for k, a in found if int(k) < edge] + addresses(all_hits(searcher, ties))
+        found = searcher.search(
+            matches.query, limit=wanted, count=True, order_by_field=field, order=ASC
+        )
+        total = int(found.count) + len(matches.named)
+        hits = found.hits
+        where = addresses(hits)
+        if len(hits) == wanted and found.count > wanted:
+            edge = int(hits[-1][0])
+            if not surely_unique(field, edge):
+                kind = tantivy.FieldType.Unsigned
+                ties = all_of([matches.query, self.q.range(field, kind, edge, edge)])
+                where = [a for k, a in hits if int(k) < edge] + addresses(all_hits(searcher, ties))
+        where += addresses(matches.named)
         keys = _exact_keys(searcher, query.sort, where)
-        order = sorted(range(len(where)), key=keys.__getitem__)[first:last]
+        order = sorted(range(len(where)), key=keys.__getitem__)[first:wanted]
         chosen = [where[i] for i in order]
-        return Page(chosen, _distances(searcher, query.reference_point(), chosen))
+        return Page(chosen, _distances(searcher, query.reference_point(), chosen), total)
 
     # --- nearest first -------------------------------------------------------------------
 
     def _nearest(
         self,
         searcher: tantivy.Searcher,
-        matches: tantivy.Query,
+        matches: Matches,
         query: SearchQuery,
         first: int,
-        last: int,
-        total: int,
+        wanted: int,
     ) -> Page:
         origin = query.reference_point()
         assert origin is not None
+        named = addresses(matches.named)
+        total = count(searcher, matches.query) + len(named)
+        if first >= total:
+            return Page([], [], total)
+        last = min(wanted, total)
         radius = query.geo.metres if isinstance(query.geo, Radius) else None
         reach = 1000.0 if radius is None else radius * min(1.0, (3.0 * last / total) ** 0.5)
-        candidates = matches
         while total > MEASURE_ALL and (radius is None or reach < radius) and reach <= TRUSTED_M:
             cover = circle_cover(origin, reach)
             if cover is None:
                 break
-            near = all_of([matches, self.q.term_set("cells", cover.inside + cover.edge)])
-            where = addresses(all_hits(searcher, near))
+            near = all_of([matches.query, self.q.term_set("cells", cover.inside + cover.edge)])
+            where = addresses(all_hits(searcher, near)) + named
             lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
             surely = approx_m(origin, lat, lng) <= reach - error_bound_m(reach)
             if int(np.count_nonzero(surely)) >= last:
                 # every listing nearer than `reach` is here, and the first `last` are nearer
                 ids = integers(searcher, "id", where)
-                return _nearest_page(origin, where, lat, lng, ids, first, last)
+                return _nearest_page(origin, where, lat, lng, ids, first, last, total)
             reach *= 2
-        where = addresses(all_hits(searcher, candidates))
+        where = addresses(all_hits(searcher, matches.query)) + named
         lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
-        return _nearest_page(origin, where, lat, lng, integers(searcher, "id", where), first, last)
+        ids = integers(searcher, "id", where)
+        return _nearest_page(origin, where, lat, lng, ids, first, last, total)
 
     # --- relevance scores ----------------------------------------------------------------
 
     def _tiered(
         self,
         searcher: tantivy.Searcher,
-        matches: tantivy.Query,
+        matches: Matches,
         origin: LatLng | None,
         first: int,
-        last: int,
-        total: int,
+        wanted: int,
     ) -> Page:
-        hits = all_hits(searcher, matches, total)
+        hits = all_hits(searcher, matches.query) + matches.named
+        total = len(hits)
         where = addresses(hits)
         scores = np.array([s for s, _ in hits], dtype=np.float64)
         ids = integers(searcher, "id", where)
         if origin is None:
-            order = np.lexsort((ids, -scores))[first:last]
-            return Page([where[i] for i in order], [None] * len(order), scores[order].tolist())
+            order = np.lexsort((ids, -scores))[first:wanted]
+            chosen = [where[i] for i in order]
+            return Page(chosen, [None] * len(order), total, scores[order].tolist())
         lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
-        chosen: list[int] = []
+        picked: list[int] = []
         metres: list[float] = []
         start = 0
         for score in sorted(set(scores.tolist()), reverse=True):
+            if start >= wanted:
+                break
             tier = np.flatnonzero(scores == score)
             end = start + len(tier)
             if end > first:
-                upto = min(last, end) - start
+                upto = min(wanted, end) - start
                 got, dist = nearest(origin, lat[tier], lng[tier], ids[tier], upto)
                 skip = max(first - start, 0)
-                chosen += tier[got][skip:].tolist()
+                picked += tier[got][skip:].tolist()
                 metres += dist[skip:].tolist()
             start = end
-            if start >= last:
-                break
-        return Page([where[i] for i in chosen], list(metres), scores[chosen].tolist())
+        chosen = [where[i] for i in picked]
+        return Page(chosen, list(metres), total, scores[picked].tolist())
 
 
 def _nearest_page(
@@ -175,9 +200,10 @@ def _nearest_page(
     ids: NDArray[np.int64],
     first: int,
     last: int,
+    total: int,
 ) -> Page:
     got, metres = nearest(origin, lat, lng, ids, last)
-    return Page([where[i] for i in got[first:]], metres[first:].tolist())
+    return Page([where[i] for i in got[first:]], metres[first:].tolist(), total)
 
 
 def _distances(
@@ -194,6 +220,8 @@ def _exact_keys(
 ) -> list[tuple[float | int, ...]]:
     """The reference's sort keys of these listings, from their fast fields."""
     where = list(where)
+    if not where:
+        return []
     ids = integers(searcher, "id", where).tolist()
     if sort is SortBy.RATING:
         rated = [k < FLAG for k in searcher.fast_field_values("rating_key", where)]

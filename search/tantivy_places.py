@@ -1,14 +1,15 @@
-"""A query's geography as a tantivy query matching exactly the reference's listings.
+"""A query's geography, exactly as the reference has it.
 
-Boxes and districts are exact index queries. A radius is its cells surely inside, plus the
-listings of the edge cells that are measured (in bulk, `search.tantivy_geo.within`) and found
-inside, named by id. "Serves" takes the listings whose area's bounding box holds the point and
-checks coverage with shapely on their areas, cached by id and the area's stamp.
+Boxes and districts are exact index queries. A radius is its cells surely inside as an index
+query, plus the listings of the edge cells, measured in bulk (`search.tantivy_geo.within`): those
+inside are named one by one. "Serves" names the listings whose area's bounding box holds the
+point and whose area covers it (shapely, on areas cached by id and the listing's stamp).
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
@@ -20,7 +21,7 @@ from geo.distance import bounding_box
 from search.interfaces import BoundingBox, GeoFilter, InDistrict, Radius, ServesPoint
 from search.tantivy_columns import addresses, all_hits, floats, integers
 from search.tantivy_geo import circle_cover, within
-from search.tantivy_query import QueryBuilder, all_of, any_of
+from search.tantivy_query import QueryBuilder, all_of
 
 FLOAT = tantivy.FieldType.Float
 AREA_CACHE = 50_000  # service areas kept decoded; forgotten all at once beyond this
@@ -29,6 +30,18 @@ AREA_CACHE = 50_000  # service areas kept decoded; forgotten all at once beyond 
 def normal(value: float) -> float:
     """-0.0 as 0.0: Python compares them equal, tantivy's float ordering does not."""
     return value + 0.0
+
+
+Hits = list[tuple[float, tantivy.DocAddress]]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """`query` restricts the index matches (None: no restriction); `named` are matches found one
+    by one (with their scores), never among the query's."""
+
+    query: tantivy.Query | None
+    named: Hits
 
 
 class Places:
@@ -43,52 +56,48 @@ class Places:
             self.q.range("lng", FLOAT, normal(west), normal(east)),
         ]
 
-    def query(
+    def resolve(
         self, searcher: tantivy.Searcher, geo: GeoFilter | None, rest: tantivy.Query
-    ) -> tantivy.Query | None:
-        """The geography's query, or None without one. `rest` (the other parts of the query)
-        limits the listings that have to be measured."""
+    ) -> Resolved:
+        """The geography's part of the matches. `rest` (the other parts of the query, scored as
+        the search is) limits the listings that have to be measured."""
         if geo is None:
-            return None
+            return Resolved(None, [])
         if isinstance(geo, BoundingBox):
             sw, ne = geo.south_west, geo.north_east
-            return all_of(self._box(sw.lat, sw.lng, ne.lat, ne.lng))
+            return Resolved(all_of(self._box(sw.lat, sw.lng, ne.lat, ne.lng)), [])
         if isinstance(geo, InDistrict):
-            return self.q.term("district", geo.slug)
+            return Resolved(self.q.term("district", geo.slug), [])
         if isinstance(geo, Radius):
             return self._radius(searcher, geo, rest)
         if isinstance(geo, ServesPoint):
-            return self._serves(searcher, geo.point, rest)
+            return Resolved(tantivy.Query.empty_query(), self._serves(searcher, geo.point, rest))
         raise TypeError(f"unknown geo filter {geo!r}")
 
-    def _measured(
-        self, searcher: tantivy.Searcher, candidates: tantivy.Query, geo: Radius
-    ) -> tantivy.Query:
-        where = addresses(all_hits(searcher, candidates))
+    def _measured(self, searcher: tantivy.Searcher, candidates: tantivy.Query, geo: Radius) -> Hits:
+        hits = all_hits(searcher, candidates)
+        where = addresses(hits)
         lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
         inside = within(geo.center, geo.metres, lat, lng)
-        ids = integers(searcher, "id", where)[inside]
-        return self.q.term_set("id", ids.tolist())
+        return [h for h, yes in zip(hits, inside.tolist(), strict=True) if yes]
 
-    def _radius(
-        self, searcher: tantivy.Searcher, geo: Radius, rest: tantivy.Query
-    ) -> tantivy.Query:
+    def _radius(self, searcher: tantivy.Searcher, geo: Radius, rest: tantivy.Query) -> Resolved:
         cover = circle_cover(geo.center, geo.metres)
         if cover is None:
             sw, ne = bounding_box(geo.center, geo.metres)
             pad = 1e-4  # degrees: float rounding never loses a candidate; all are measured
             box = self._box(sw.lat - pad, sw.lng - pad, ne.lat + pad, ne.lng + pad)
-            return self._measured(searcher, all_of([rest, *box]), geo)
+            return Resolved(
+                tantivy.Query.empty_query(), self._measured(searcher, all_of([rest, *box]), geo)
+            )
         edge = self._measured(searcher, all_of([rest, self.q.term_set("cells", cover.edge)]), geo)
-        return any_of([self.q.term_set("cells", cover.inside), edge])
+        return Resolved(self.q.term_set("cells", cover.inside), edge)
 
     def _area(self, searcher: tantivy.Searcher, address: tantivy.DocAddress) -> BaseGeometry:
         stored = searcher.doc(address)["area"][0]
         return shapely.from_wkb(bytes(stored))
 
-    def _serves(
-        self, searcher: tantivy.Searcher, point: LatLng, rest: tantivy.Query
-    ) -> tantivy.Query:
+    def _serves(self, searcher: tantivy.Searcher, point: LatLng, rest: tantivy.Query) -> Hits:
         lat, lng = normal(point.lat), normal(point.lng)
         # a covered point lies in the area's bounding box, edges included
         bounds = [
@@ -97,9 +106,10 @@ class Places:
             self.q.range("area_west", FLOAT, None, lng),
             self.q.range("area_east", FLOAT, lng, None),
         ]
-        where = addresses(all_hits(searcher, all_of([rest, *bounds])))
+        hits = all_hits(searcher, all_of([rest, *bounds]))
+        where = addresses(hits)
         ids = integers(searcher, "id", where).tolist()
-        stamps = [int(s) for s in searcher.fast_field_values("area_stamp", where)] if where else []
+        stamps = [int(s) for s in searcher.fast_field_values("stamp", where)] if where else []
         areas: list[BaseGeometry] = []
         with self._areas_lock:
             for listing_id, stamp, address in zip(ids, stamps, where, strict=True):
@@ -111,6 +121,6 @@ class Places:
                     self._areas[listing_id] = cached
                 areas.append(cached[1])
         if not areas:
-            return self.q.term_set("id", [])
+            return []
         covered = shapely.covers(np.array(areas, dtype=object), shapely.Point(point.lng, point.lat))
-        return self.q.term_set("id", [i for i, yes in zip(ids, covered, strict=True) if yes])
+        return [h for h, yes in zip(hits, covered.tolist(), strict=True) if yes]

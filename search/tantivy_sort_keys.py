@@ -66,3 +66,9 @@ def rating_key(doc: ListingDocument) -> int:
     count, count_exact = _capped(doc.rating_count, COUNT_BITS)
     key |= ((1 << COUNT_BITS) - 1 - count) << RATING_ID_BITS
     return key | (listing_id if count_exact else 0)
+
+
+def surely_unique(field: str, key: int) -> bool:
+    """Whether no other listing can have this key: it holds the listing's whole id."""
+    mask = (1 << (RATING_ID_BITS if field == "rating_key" else ID_BITS)) - 1
+    return 0 < key & mask < mask

@@ -18,6 +18,7 @@ from typing import Any
 from shapely.geometry import box
 
 from geo.coords import LatLng
+from geo.distance import geodesic_m
 from listings.types import Vertical
 from search.documents import ListingDocument
 from search.interfaces import (
@@ -63,6 +64,15 @@ def edge_documents() -> list[ListingDocument]:
         _edge(7, "远郊上门保洁", "Remote cleaning", vertical=Vertical.HOUSEKEEPING,
               lat=31.40, lng=119.40, service_area=box(119.35, 31.35, 119.45, 31.45),
               open_minutes=((0, 10_080),)),
+        # hours ending off the quarter hour and wrapping over the week's end; unpriced,
+        # unrated, a repeated tag
+        _edge(11, "夜宵小铺", "Night owl snacks", lat=31.7788, lng=119.9742,
+              open_minutes=((0, 7), (599, 601), (1439, 1441), (10_073, 10_080)),
+              tags=("late_night", "late_night"), rating_count=5),
+        _edge(12, "同价店", "Same price", lat=31.7790, lng=119.9745, rating_avg=4.0,
+              rating_count=3, price_from=1800),
+        _edge(13, "均分店", "Thirds rating", lat=31.7791, lng=119.9746,
+              rating_avg=13 / 3, rating_count=3, price_from=None),
     ]  # fmt: skip
 
 
@@ -123,6 +133,10 @@ def none(r: SearchResults, _: Corpus) -> bool:
 
 def everything(r: SearchResults, c: Corpus) -> bool:
     return r.total == len(c.documents)
+
+
+def _metres(origin: LatLng, doc: ListingDocument) -> float:
+    return geodesic_m(origin, LatLng(doc.lat, doc.lng))
 
 
 def _vertical(d: ListingDocument) -> list[str]:
@@ -228,6 +242,78 @@ CASES: list[Case] = [
         "facets_with_geo",
         lambda c: SearchQuery(
             geo=Radius(center=CENTRE, metres=3000), facets=(Facet.DISTRICT, Facet.TAGS)
+        ),
+    ),
+    # opening hours on and around block edges, over the week's end
+    *(
+        Case(f"open_at_{m}", q(open_at=m, page_size=100, sort=SortBy.RATING))
+        for m in (0, 6, 7, 598, 599, 600, 601, 1438, 1439, 1440, 1441, 10_072, 10_073, 10_079)
+    ),
+    Case("open_at_in_a_two_minute_range", q(open_at=600, text="night"), has(11)),
+    Case("closed_just_after", q(open_at=601, text="night"), lacks(11)),
+    # radius boundaries: a listing exactly on the circle is inside
+    Case(
+        "radius_through_a_listing",
+        lambda c: SearchQuery(
+            geo=Radius(center=CENTRE, metres=_metres(CENTRE, c.doc(EDGE + 12))),
+            sort=SortBy.DISTANCE,
+            page_size=100,
+        ),
+        has(12),
+    ),
+    Case(
+        "radius_just_short_of_a_listing",
+        lambda c: SearchQuery(
+            geo=Radius(center=CENTRE, metres=_metres(CENTRE, c.doc(EDGE + 12)) - 1e-6),
+            sort=SortBy.DISTANCE,
+            page_size=100,
+        ),
+        lacks(12),
+    ),
+    Case(
+        "radius_large_by_rating",
+        q(geo=Radius(center=CENTRE, metres=20_000), sort=SortBy.RATING, facets=ALL_FACETS),
+    ),
+    Case(
+        "radius_large_by_price",
+        q(geo=Radius(center=CENTRE, metres=20_000), sort=SortBy.PRICE_DESC, page=3, page_size=7),
+    ),
+    Case(
+        "radius_typo_relevance",
+        q(
+            text="cleening",
+            geo=Radius(center=CENTRE, metres=15_000),
+            page_size=100,
+            facets=ALL_FACETS,
+        ),
+    ),
+    # sorted pages: ties on the packed keys, no value last, paging across them
+    *(
+        Case(f"paged_{sort.value}_{page}", q(sort=sort, page=page, page_size=5, origin=CENTRE))
+        for sort in SortBy
+        for page in (1, 2, 3, 30, 31, 32)
+    ),
+    Case("rating_ties_by_count_then_id", q(sort=SortBy.RATING, text="店", page_size=100)),
+    Case("price_none_last", q(sort=SortBy.PRICE_ASC, page=1000, page_size=1)),
+    Case("typo_words_sorted_by_price", q(text="cleening", sort=SortBy.PRICE_ASC, page_size=100)),
+    Case("prefix_by_relevance_paged", q(text="sh", page=2, page_size=7)),
+    Case("prefix_from_a_point_paged", q(text="sh", origin=CENTRE, page=2, page_size=7)),
+    # facets count a repeated tag as the reference does, for a listing on a circle's edge too
+    Case(
+        "facets_repeated_tag",
+        q(text="night", facets=ALL_FACETS),
+        lambda r, _: r.facets["tags"].get("late_night", 0) >= 2,
+    ),
+    Case(
+        "facets_edge_of_circle",
+        lambda c: SearchQuery(
+            geo=Radius(center=CENTRE, metres=_metres(CENTRE, c.doc(EDGE + 11))), facets=ALL_FACETS
+        ),
+    ),
+    Case(
+        "serves_with_facets",
+        lambda c: SearchQuery(
+            geo=ServesPoint(point=c.served_point()), facets=ALL_FACETS, sort=SortBy.RATING
         ),
     ),
     # pagination
