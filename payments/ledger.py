@@ -168,7 +168,7 @@ async def reconcile() -> list[Discrepancy]:
     ]
     expected = await _expected_by_merchant()
     actual = await _ledger_by_merchant()
-    for key in sorted(set(expected) | set(actual)):
+    for key in sorted(set(expected) | set(actual), key=str):
         want, got = expected.get(key, 0), actual.get(key, 0)
         if want != got:
             merchant_id, account, currency = key

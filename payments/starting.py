@@ -68,6 +68,7 @@ async def start_payment(
     now = now or datetime.now(UTC)
     target = await payables.load(kind, payable_id)
     if target.resident_id != resident.id:
+        log.warning("account %d tried to pay %s, not theirs", resident.id, target.key)
         raise PayableNotFound(f"No such {target.kind.value}.")  # somebody else's: not told
     if provider.name not in city.payments.providers:
         raise ProviderNotAvailable(f"{city.slug} does not offer {provider.name!r}")

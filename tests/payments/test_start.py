@@ -87,12 +87,12 @@ async def test_unreachable_provider_leaves_the_booking_held_and_a_retry_works(
     assert (await Payment.get(booking_id=ready.id)).provider_ref == started.provider_ref
 
 
-async def test_someone_elses_booking_is_not_found(db: str, city, provider) -> None:
+async def test_someone_elses_booking_is_not_found(db: str, city, provider, caplog) -> None:
     ready = await held_booking(city)
     stranger = await make_account()
     with pytest.raises(PayableNotFound):
         await start_payment(city, provider, stranger, "booking", ready.id, URLS, now=NOW)
-    assert provider.start_calls == []
+    assert provider.start_calls == [] and "not theirs" in caplog.text
     assert (await Booking.get(id=ready.id)).state == BookingState.HELD
     assert await Payment.all().count() == 0
 
