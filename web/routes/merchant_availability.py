@@ -233,6 +233,7 @@ async def _page(
         "saved": saved,
         "by_day": by_day,
         "exception_rows": exception_rows + list(range(next_x, next_x + BLANK_EXCEPTIONS)),
+        "filled_exceptions": [r for r in exception_rows if form.get(f"x.{r}.date", "").strip()],
         "preview": preview,
         "action": request.url.path,
         "policies": [

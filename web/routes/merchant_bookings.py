@@ -195,7 +195,7 @@ async def bookings_page(
         "filters": FILTERS,
         "days": days,
         "count": len(rows),
-        "here_query": request.url.query,
+        "here_query": request.url.query if request.method == "GET" else "",
         "queue": "bookings",
         "done": params.get("done", ""),
         **await code_box(request, merchant),

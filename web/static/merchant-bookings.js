@@ -80,12 +80,14 @@
       return max + 1;
     }
     form.querySelectorAll("[data-remove-row]").forEach(function (b) { b.hidden = false; });
+    // the empty rows the page carries for use without script wait behind "+"
+    form.querySelectorAll("[data-row].is-spare").forEach(function (row) { row.hidden = true; });
     form.addEventListener("click", function (event) {
       var remove = event.target.closest("[data-remove-row]");
       if (remove) {
         var row = remove.closest("[data-row]");
         var holder = row.parentNode;
-        if (holder.querySelectorAll("[data-row]").length > 1) {
+        if (holder.querySelectorAll("[data-row]:not([hidden])").length > 1) {
           row.remove();
         } else {
           row.querySelectorAll("input:not([type=hidden])").forEach(function (i) {
@@ -98,6 +100,13 @@
       var add = event.target.closest("[data-add-row]");
       if (!add) return;
       var rowsBox = add.parentNode.querySelector("[data-rows]");
+      var waiting = rowsBox.querySelector("[data-row][hidden]");
+      if (waiting) {
+        waiting.hidden = false;
+        var input = waiting.querySelector("input:not([type=hidden])");
+        if (input) input.focus();
+        return;
+      }
       var last = rowsBox.querySelector("[data-row]:last-child");
       var copy = last.cloneNode(true);
       var prefix = copy.querySelector("input").name.split(".")[0];
@@ -114,6 +123,7 @@
       });
       copy.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
       copy.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+      copy.hidden = false;
       rowsBox.appendChild(copy);
       var first = copy.querySelector("input:not([type=hidden])");
       if (first) first.focus();
