@@ -10,11 +10,10 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from marketplace.bookings.models import Booking
 from marketplace.errors import MarketplaceError
-from marketplace.orders.models import Order
 from payments.interfaces import PayableKind, PaymentError, PaymentProvider
 from payments.models import Payment, Refund
+from payments.pay_at_store import PROVIDER_NAME as STORE
 from payments.refunds import request_refund, send
 from payments.types import PAID, RefundReason, RefundState
 
@@ -54,27 +53,20 @@ async def _cancelled_with_refund_due() -> list[tuple[Payment, int]]:
     """(the payment that confirmed it, the refund due) for each cancelled booking or order
     whose refund has not been asked for."""
     due: list[tuple[Payment, int]] = []
-    for model, kind in ((Booking, PayableKind.BOOKING), (Order, PayableKind.ORDER)):
-        rows = await model.filter(state__in=CANCELLED, refund_due__gt=0).values_list(
-            "id", "refund_due"
+    for kind, relation in ((PayableKind.BOOKING, "booking"), (PayableKind.ORDER, "order")):
+        paid = await Payment.filter(
+            kind=kind,
+            state__in=list(PAID),
+            refund_owed=False,
+            provider__not=STORE,
+            **{f"{relation}__state__in": CANCELLED, f"{relation}__refund_due__gt": 0},
+        ).prefetch_related(relation)
+        asked = set(
+            await Refund.filter(
+                payment_id__in=[p.id for p in paid], reason=RefundReason.CANCELLED.value
+            ).values_list("payment_id", flat=True)
         )
-        for payable_id, amount in rows:
-            fk = (
-                {"booking_id": payable_id}
-                if kind is PayableKind.BOOKING
-                else {"order_id": payable_id}
-            )
-            payment = await Payment.filter(
-                kind=kind, state__in=list(PAID), refund_owed=False, **fk
-            ).first()
-            if (
-                payment is None
-                or await Refund.filter(
-                    payment_id=payment.id, reason=RefundReason.CANCELLED.value
-                ).exists()
-            ):
-                continue
-            due.append((payment, int(amount)))
+        due += [(p, int(getattr(p, relation).refund_due)) for p in paid if p.id not in asked]
     return due
 
 

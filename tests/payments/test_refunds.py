@@ -174,3 +174,16 @@ async def test_an_online_booking_cannot_be_recorded_as_paid_at_the_store(
     with pytest.raises(NotPayable):
         await record_store_payment(city, owner, "booking", ready.id, now=NOW)
     assert await LedgerEntry.all().count() == 0
+
+
+async def test_the_worker_runs_the_refunds_job(db: str, city, provider, monkeypatch) -> None:
+    from marketplace.worker import JOBS, JobContext
+
+    job = next(job for job in JOBS if job.name == "refunds")
+    assert await job.run(JobContext(Settings())) == 0  # a process without a city has none
+    monkeypatch.setattr(payments.factory, "provider_for", lambda *_a, **_k: provider)
+    ready = await held_booking(city)
+    await _paid(city, provider, ready)
+    await cancel_booking(city, ready.resident, ready.id, now=NOW)  # days ahead: all back
+    assert await job.run(JobContext(Settings(), city)) == 1
+    assert (await Refund.get()).amount == 12000
