@@ -43,8 +43,10 @@ def _stripe(request: Request) -> PaymentProvider:
 async def stripe_webhook(request: Request) -> JSONResponse:
     provider = _stripe(request)
     payload = await request.body()
-    event = provider.parse_event(payload, request.headers)
-    outcome = await services.apply_event(request.app.state.city, provider, event)
+    # parse_event (signature, then translation) and apply_event, logging what it refuses
+    outcome = await services.handle_webhook(
+        request.app.state.city, provider, payload, request.headers
+    )
     return JSONResponse(WebhookAnswer(received=True, outcome=outcome.value).model_dump())
 
 
