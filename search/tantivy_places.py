@@ -21,7 +21,7 @@ from geo.distance import bounding_box
 from search.interfaces import BoundingBox, GeoFilter, InDistrict, Radius, ServesPoint
 from search.tantivy_columns import addresses, all_hits, floats, integers
 from search.tantivy_geo import circle_cover, within
-from search.tantivy_query import QueryBuilder, all_of
+from search.tantivy_query import QueryBuilder, all_of, unscored
 
 FLOAT = tantivy.FieldType.Float
 AREA_CACHE = 50_000  # service areas kept decoded; forgotten all at once beyond this
@@ -88,9 +88,11 @@ class Places:
             pad = 1e-4  # degrees: float rounding never loses a candidate; all are measured
             box = self._box(sw.lat - pad, sw.lng - pad, ne.lat + pad, ne.lng + pad)
             return Resolved(
-                tantivy.Query.empty_query(), self._measured(searcher, all_of([rest, *box]), geo)
+                tantivy.Query.empty_query(),
+                self._measured(searcher, all_of([rest, unscored(all_of(box))]), geo),
             )
-        edge = self._measured(searcher, all_of([rest, self.q.term_set("cells", cover.edge)]), geo)
+        edge_cells = unscored(self.q.term_set("cells", cover.edge))
+        edge = self._measured(searcher, all_of([rest, edge_cells]), geo)
         return Resolved(self.q.term_set("cells", cover.inside), edge)
 
     def _area(self, searcher: tantivy.Searcher, address: tantivy.DocAddress) -> BaseGeometry:
@@ -106,7 +108,8 @@ class Places:
             self.q.range("area_west", FLOAT, None, lng),
             self.q.range("area_east", FLOAT, lng, None),
         ]
-        hits = all_hits(searcher, all_of([rest, *bounds]))
+        # the bounds score nothing: a named listing keeps the words' score
+        hits = all_hits(searcher, all_of([rest, unscored(all_of(bounds))]))
         where = addresses(hits)
         ids = integers(searcher, "id", where).tolist()
         stamps = [int(s) for s in searcher.fast_field_values("stamp", where)] if where else []
