@@ -9,6 +9,7 @@ from xstatic.pkg import leaflet
 from web.routes import (
     api,
     auth,
+    booking_pages,
     bookings_api,
     health,
     listing_pages,
@@ -20,6 +21,7 @@ from web.routes import (
     merchant_orders,
     ops,
     ops_review,
+    order_pages,
     orders_api,
     pages,
     payments_webhook,
@@ -36,6 +38,9 @@ def all_routes() -> list[BaseRoute]:
         *auth.routes,
         *ops.routes,
         *ops_review.routes,
+        # before listing_pages: its /listings/{id} adds the slot picker or the shop's cart
+        *booking_pages.routes,
+        *order_pages.routes,
         *listing_pages.routes,
         # before merchant.routes: "/merchant/listings/{id}/reservations" is not a listing action
         *merchant_bookings.routes,

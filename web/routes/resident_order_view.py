@@ -1,0 +1,119 @@
+"""What the resident's order pages show of a shop order: its state as a chip, the lines and the
+total, the hold's countdown, and the code and QR once it is placed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from starlette.requests import Request
+
+from geo.areas import pick_name
+from marketplace.bookings.types import PaymentMode
+from marketplace.codes import display_code, qr_svg
+from marketplace.orders.models import Order
+from marketplace.orders.types import Fulfilment, OrderState
+from web.i18n import N_, request_locale, translator
+from web.routes.resident_common import clock_text, now, seconds_left
+from web.routes.resident_picker import when_label
+from web.routes.resident_reads import PageNames, names_for
+
+O = OrderState  # noqa: E741
+STATES: dict[OrderState, tuple[str, str]] = {
+    O.HELD: (N_("Awaiting confirmation"), "wait"),
+    O.PENDING_PAYMENT: (N_("Awaiting payment"), "wait"),
+    O.CONFIRMED: (N_("Placed"), "ok"),
+    O.PREPARING: (N_("Being prepared"), "ok"),
+    O.READY: (N_("Ready"), "ok"),
+    O.PICKED_UP: (N_("Picked up"), "off"),
+    O.DELIVERED: (N_("Delivered"), "off"),
+    O.CANCELLED_BY_RESIDENT: (N_("Cancelled"), "off"),
+    O.CANCELLED_BY_MERCHANT: (N_("Cancelled by the shop"), "off"),
+    O.EXPIRED: (N_("Expired"), "off"),
+}
+SHOWS_CODE = frozenset({O.CONFIRMED, O.PREPARING, O.READY, O.PICKED_UP, O.DELIVERED})
+CANCELLABLE = frozenset({O.HELD, O.PENDING_PAYMENT, O.CONFIRMED})
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    title: str
+    summary: str
+    when: str
+    state: str
+    tone: str
+    code: str
+    amount: int
+
+
+def _expired(order: Order, request: Request) -> bool:
+    if order.state == O.EXPIRED:
+        return True
+    ends = order.hold_expires_at
+    waiting = order.state in (O.HELD, O.PENDING_PAYMENT)
+    return waiting and ends is not None and ends <= now(request)
+
+
+def _state(request: Request, order: Order) -> tuple[str, str]:
+    _ = translator(request)
+    label, tone = STATES[O.EXPIRED if _expired(order, request) else O(order.state)]
+    return _(label), tone
+
+
+def list_row(request: Request, order: Order, names: PageNames) -> Row:
+    locale = request_locale(request)
+    place = names.places.get(order.listing_id)  # type: ignore[attr-defined]
+    lines = names.lines.get(order.id, [])
+    summary = ", ".join(f"{pick_name(line.name, locale)} ×{line.quantity}" for line in lines)
+    label, tone = _state(request, order)
+    return Row(
+        order.id,
+        pick_name(place.name, locale) if place else "",
+        summary,
+        when_label(request, order.created_at),
+        label,
+        tone,
+        display_code(order.code) if order.state in SHOWS_CODE else "",
+        order.amount,
+    )
+
+
+async def order_view(request: Request, order: Order, errors: dict[str, str]) -> dict[str, Any]:
+    locale = request_locale(request)
+    _ = translator(request)
+    names = await names_for(orders=[order], lines=True)
+    place = names.places.get(order.listing_id)  # type: ignore[attr-defined]
+    expired = _expired(order, request)
+    left = 0 if expired else seconds_left(order.hold_expires_at, now(request))
+    label, tone = _state(request, order)
+    delivery = order.fulfilment == Fulfilment.DELIVERY
+    paid_online = order.payment_mode == PaymentMode.ONLINE and order.state not in (
+        O.HELD,
+        O.PENDING_PAYMENT,
+    )
+    shows_code = order.state in SHOWS_CODE
+    return {
+        "order": order,
+        "place_name": pick_name(place.name, locale) if place else "",
+        "place_address": pick_name(place.address, locale) if place and place.address else "",
+        "lines": [
+            (pick_name(line.name, locale), line.quantity, line.unit_price * line.quantity)
+            for line in names.lines.get(order.id, [])
+        ],
+        "delivery": delivery,
+        "state_label": label,
+        "tone": tone,
+        "held": order.state == O.HELD and not expired,
+        "expired": expired,
+        "seconds_left": left,
+        "clock": clock_text(left),
+        "code": display_code(order.code) if shows_code else "",
+        "qr": Markup(qr_svg(order.code)) if shows_code else "",
+        "refund": order.amount if paid_online else 0,
+        "cancellable": order.state in CANCELLABLE and not expired,
+        "errors": errors,
+        "again": f"/listings/{order.listing_id}#order",  # type: ignore[attr-defined]
+        "pay_text": _("Pay on delivery") if delivery else _("Pay at pickup"),
+    }

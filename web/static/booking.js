@@ -1,0 +1,175 @@
+// Booking and ordering pages: steppers, the address pin (Leaflet, served by the app), "use my
+// location", the cart's total, delivery-only fields and the hold's countdown. Everything here
+// is an enhancement: the forms post and the pages read correctly without it.
+(function () {
+  "use strict";
+
+  var BRAND = "#ff6a00";
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  function steppers(root) {
+    all(root, "[data-stepper]").forEach(function (box) {
+      var input = box.querySelector("input");
+      all(box, "[data-step]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          var low = parseInt(input.min || "0", 10);
+          var high = parseInt(input.max || "999", 10);
+          var value = parseInt(input.value || "0", 10) || 0;
+          value = Math.min(high, Math.max(low, value + parseInt(button.dataset.step, 10)));
+          input.value = String(value);
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      });
+    });
+  }
+
+  function pinMap(field) {
+    var box = field.querySelector("[data-pin-map]");
+    var config = field.querySelector("[data-pin-map-config]");
+    var lat = field.querySelector("input[name=lat]");
+    var lng = field.querySelector("input[name=lng]");
+    var status = field.querySelector("[data-pin-status]");
+    var locate = field.querySelector("[data-locate]");
+    if (!box || !config || typeof window.L === "undefined") {
+      return;
+    }
+    var data = JSON.parse(config.textContent);
+    var map = window.L.map(box, { scrollWheelZoom: false });
+    window.L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
+    var area = data.area
+      ? window.L.geoJSON(data.area, {
+          interactive: false,
+          style: { color: BRAND, weight: 2, fillColor: BRAND, fillOpacity: 0.12 },
+        })
+      : null;
+    function fit() {
+      map.invalidateSize();
+      if (area) {
+        map.fitBounds(area.getBounds(), { padding: [8, 8] });
+      } else {
+        map.setView([data.lat, data.lng], data.zoom);
+      }
+    }
+    fit();
+    if (area) {
+      area.addTo(map);
+    }
+    // a map drawn while hidden (delivery not chosen yet) is sized again when it shows
+    box.refit = fit;
+    var marker = null;
+    function place(a, b, pan) {
+      lat.value = a.toFixed(6);
+      lng.value = b.toFixed(6);
+      if (marker) {
+        marker.setLatLng([a, b]);
+      } else {
+        marker = window.L.circleMarker([a, b], {
+          radius: 10, color: "#ffffff", weight: 3, fillColor: "#1a73e8", fillOpacity: 1,
+        }).addTo(map);
+      }
+      if (pan) {
+        map.panTo([a, b]);
+      }
+      status.textContent = status.dataset.set;
+      box.setAttribute("data-pinned", "true");
+    }
+    map.on("click", function (event) {
+      place(event.latlng.lat, event.latlng.lng, false);
+    });
+    if (lat.value && lng.value && !isNaN(parseFloat(lat.value))) {
+      place(parseFloat(lat.value), parseFloat(lng.value), true);
+    }
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        status.textContent = locate.dataset.locating;
+        navigator.geolocation.getCurrentPosition(
+          function (position) {
+            place(position.coords.latitude, position.coords.longitude, true);
+          },
+          function () {
+            status.textContent = locate.dataset.failed;
+          },
+          { timeout: 10000, maximumAge: 60000 }
+        );
+      });
+    }
+    box.setAttribute("data-ready", "true");
+  }
+
+  function cart(form) {
+    var total = form.querySelector("[data-cart-total]");
+    var delivery = form.querySelector("[data-delivery-only]");
+    var digits = total ? parseInt(total.dataset.digits || "2", 10) : 2;
+    var money = total
+      ? new Intl.NumberFormat(total.dataset.locale, {
+          style: "currency", currency: total.dataset.currency,
+        })
+      : null;
+    function delivering() {
+      var chosen = form.querySelector("input[name=fulfilment]:checked");
+      return chosen && chosen.value === "delivery";
+    }
+    function update() {
+      var sum = 0;
+      all(form, "[data-price]").forEach(function (row) {
+        var input = row.querySelector("input[type=number]");
+        var count = input && !input.disabled ? parseInt(input.value || "0", 10) || 0 : 0;
+        sum += count * parseInt(row.dataset.price, 10);
+      });
+      if (delivery) {
+        var was = delivery.hidden;
+        delivery.hidden = !delivering();
+        var pin = delivery.querySelector("[data-pin-map]");
+        if (was && !delivery.hidden && pin && pin.refit) {
+          pin.refit();
+        }
+      }
+      if (!total) {
+        return;
+      }
+      var fee = delivering() ? parseInt(total.dataset.fee || "0", 10) : 0;
+      total.hidden = sum === 0;
+      total.querySelector("strong").textContent = money.format((sum + fee) / Math.pow(10, digits));
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    update();
+  }
+
+  function countdown(node) {
+    var left = parseInt(node.dataset.seconds, 10);
+    var clock = node.querySelector("[data-clock]");
+    var started = Date.now();
+    function pad(n) {
+      return (n < 10 ? "0" : "") + n;
+    }
+    function tick() {
+      var now = Math.max(0, left - Math.floor((Date.now() - started) / 1000));
+      clock.textContent = pad(Math.floor(now / 60)) + ":" + pad(now % 60);
+      if (now === 0) {
+        // the server decides: reloading shows the hold as expired (or confirmed elsewhere)
+        window.location.reload();
+        return;
+      }
+      window.setTimeout(tick, 1000);
+    }
+    tick();
+  }
+
+  function start() {
+    steppers(document);
+    all(document, "[data-address]").forEach(pinMap);
+    all(document, "[data-cart-form]").forEach(cart);
+    all(document, "[data-countdown]").forEach(countdown);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
