@@ -40,3 +40,18 @@ def application_fee(amount_minor: int, percent: Decimal | int) -> int:
 def fee_for(city: City, vertical: Vertical | str, amount_minor: int) -> int:
     """The city's commission for `vertical` on `amount_minor`."""
     return application_fee(amount_minor, city.commission[Vertical(vertical)])
+
+
+def fee_refunded(fee: int, amount: int, refunded: int) -> int:
+    """How much of `fee` goes back once `refunded` of `amount` has been refunded: the same
+    share, rounded half up. Each refund returns the difference between this figure after and
+    before it, so however a payment is refunded in parts, a full refund returns the whole fee
+    and the parts always add up to this figure."""
+    if amount <= 0 or refunded <= 0:
+        return 0
+    if refunded >= amount:
+        return fee
+    with localcontext() as exact_math:
+        exact_math.prec = 60
+        share = Decimal(fee) * Decimal(refunded) / Decimal(amount)
+        return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))

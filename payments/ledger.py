@@ -5,15 +5,17 @@ it is kept or owed; every transaction, and so the whole ledger, sums to zero per
 
 - online payment A with fee F: resident_payments -A, platform_commission +F,
   merchant_payable +(A-F);
-- refund R of it: refunds +R, merchant_payable -R (the commission is kept);
-- a refund reported done that later failed: refunds -R, merchant_payable +R;
+- refund R of it: refunds +R, platform_commission -f, merchant_payable -(R-f), where f is the
+  commission's share of the refund (`commission.fee_refunded`; the Stripe provider refunds
+  with `refund_application_fee`, so the merchant is not charged commission on money given back);
+- a refund reported done that later failed: the same lines with the opposite signs;
 - paid at the store A with fee F: resident_payments -A, cash_at_store +A (the merchant keeps the
   cash), platform_commission +F, merchant_payable -F (and owes the commission).
 
-So a merchant's payable is always online paid - all fees - refunds, and its cash_at_store is what
-it took at the store: `reconcile()` checks both against the payments and refunds themselves.
-A transaction's id is derived from our ids and (transaction, line) is unique, so posting the
-same transaction twice fails in the database rather than counting twice.
+So a merchant's payable is always online paid - fees (net of fee refunds) - refunds, and its
+cash_at_store is what it took at the store: `reconcile()` checks both against the payments and
+refunds themselves. A transaction's id is derived from our ids and (transaction, line) is
+unique, so posting the same transaction twice fails in the database rather than counting twice.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
+from payments.commission import fee_refunded
 from payments.errors import UnbalancedTransaction
 from payments.models import LedgerEntry, Payment, Refund
 from payments.types import PAID, LedgerAccount, RefundState
@@ -105,24 +108,34 @@ async def record_store_payment(payment: Payment) -> list[LedgerEntry]:
     )
 
 
-async def record_refund(payment: Payment, refund: Refund) -> list[LedgerEntry]:
-    """Money given back comes out of the merchant's share; the commission stays."""
+def _refund_lines(payment: Payment, amount: int, before: int, after: int) -> list[Line]:
     m = payment.merchant_id  # type: ignore[attr-defined]
+    fee, gross = payment.application_fee, payment.amount
+    fee_back = fee_refunded(fee, gross, after) - fee_refunded(fee, gross, before)
+    return [
+        Line(A.REFUNDS, amount, m),
+        Line(A.PLATFORM_COMMISSION, -fee_back, m),
+        Line(A.MERCHANT_PAYABLE, fee_back - amount, m),
+    ]
+
+
+async def record_refund(payment: Payment, refund: Refund, before: int) -> list[LedgerEntry]:
+    """`refund` given back when `before` had been refunded already: out of the merchant's
+    share, with the commission's share of it returned."""
     return await post(
         f"refund:{refund.id}",
-        [Line(A.REFUNDS, refund.amount, m), Line(A.MERCHANT_PAYABLE, -refund.amount, m)],
+        _refund_lines(payment, refund.amount, before, before + refund.amount),
         currency=payment.currency,
         payment=payment,
         refund=refund,
     )
 
 
-async def reverse_refund(payment: Payment, refund: Refund) -> list[LedgerEntry]:
+async def reverse_refund(payment: Payment, refund: Refund, before: int) -> list[LedgerEntry]:
     """A refund the provider reported succeeded and later failed: the money is back with us."""
-    m = payment.merchant_id  # type: ignore[attr-defined]
     return await post(
         f"refund-reversal:{refund.id}",
-        [Line(A.REFUNDS, -refund.amount, m), Line(A.MERCHANT_PAYABLE, refund.amount, m)],
+        _refund_lines(payment, -refund.amount, before, before - refund.amount),
         currency=payment.currency,
         payment=payment,
         refund=refund,
@@ -203,11 +216,20 @@ async def _expected_by_merchant() -> dict[tuple[int, str, str], int]:
             want[(m, A.MERCHANT_PAYABLE.value, c)] -= p.application_fee
         else:  # payable = paid online - fees - refunds
             want[(m, A.MERCHANT_PAYABLE.value, c)] += p.amount - p.application_fee
-    refunds = await Refund.filter(state=RefundState.SUCCEEDED).prefetch_related("payment")
-    for r in refunds:
+    refunded: dict[int, int] = defaultdict(int)
+    payments: dict[int, Payment] = {}
+    for r in await Refund.filter(state=RefundState.SUCCEEDED).prefetch_related("payment"):
         m, c = r.payment.merchant_id, r.payment.currency
         want[(m, A.REFUNDS.value, c)] += r.amount
         want[(m, A.MERCHANT_PAYABLE.value, c)] -= r.amount
+        refunded[r.payment.id] += r.amount
+        payments[r.payment.id] = r.payment
+    for payment_id, total in refunded.items():
+        p = payments[payment_id]
+        fee_back = fee_refunded(p.application_fee, p.amount, total)
+        m, c = p.merchant_id, p.currency  # type: ignore[attr-defined]
+        want[(m, A.PLATFORM_COMMISSION.value, c)] -= fee_back
+        want[(m, A.MERCHANT_PAYABLE.value, c)] += fee_back
     return {k: v for k, v in want.items() if v}
 
 

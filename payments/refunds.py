@@ -142,8 +142,9 @@ async def settle(refund_id: int, *, succeeded: bool, now: datetime) -> bool:
         )
         if not changed:
             return False
-        await _set_refunded(payment, payment.refunded_amount + refund.amount, now)
-        await ledger.record_refund(payment, refund)
+        before = payment.refunded_amount
+        await _set_refunded(payment, before + refund.amount, now)
+        await ledger.record_refund(payment, refund, before)
         return True
     if await Refund.filter(id=refund.id, state=RefundState.PENDING).update(
         state=RefundState.FAILED, updated_at=now
@@ -152,8 +153,9 @@ async def settle(refund_id: int, *, succeeded: bool, now: datetime) -> bool:
     if await Refund.filter(id=refund.id, state=RefundState.SUCCEEDED).update(
         state=RefundState.FAILED, updated_at=now
     ):  # reported done, then failed: the money came back
-        await _set_refunded(payment, payment.refunded_amount - refund.amount, now)
-        await ledger.reverse_refund(payment, refund)
+        before = payment.refunded_amount
+        await _set_refunded(payment, before - refund.amount, now)
+        await ledger.reverse_refund(payment, refund, before)
         return True
     return False
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from listings.types import Vertical
-from payments.commission import application_fee, fee_for
+from payments.commission import application_fee, fee_for, fee_refunded
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,27 @@ def test_fee_for_uses_the_citys_commission_per_vertical(city) -> None:
     assert fee_for(city, Vertical.HOUSEKEEPING, 12000) == 1440
     assert fee_for(city, "restaurant", 8850) == 531  # 6 % of 88.50 = 5.31
     assert fee_for(city, Vertical.SHOP, 3000) == 150
+
+
+@pytest.mark.parametrize(
+    ("fee", "amount", "refunded", "back"),
+    [
+        (1440, 12000, 12000, 1440),
+        (1440, 12000, 3334, 400),  # 400.08
+        (1440, 12000, 0, 0),
+        (75, 1500, 10, 1),  # 0.5: half up
+        (75, 1500, 9, 0),  # 0.45
+        (0, 1500, 1500, 0),
+    ],
+)
+def test_the_commission_share_of_a_refund(fee: int, amount: int, refunded: int, back: int) -> None:
+    assert fee_refunded(fee, amount, refunded) == back
+
+
+def test_refunds_in_parts_return_the_whole_fee() -> None:
+    fee, amount = application_fee(9999, Decimal("12.5")), 9999
+    before, returned = 0, 0
+    for part in (1, 333, 3000, 2, 6663):
+        returned += fee_refunded(fee, amount, before + part) - fee_refunded(fee, amount, before)
+        before += part
+    assert before == amount and returned == fee

@@ -1,6 +1,7 @@
 """The ledger: unbalanced transactions are refused, a transaction posts once, and after a mix
 of online payments, partial and full refunds and store payments across merchants the books
-reconcile: all entries sum to zero and each merchant's payable is paid - fees - refunds."""
+reconcile: all entries sum to zero and each merchant's payable is paid - fees - refunds (fees net
+of the commission's share of refunds, which goes back with them)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from tortoise.exceptions import IntegrityError
 
 from payments import ledger
+from payments.commission import fee_refunded
 from payments.errors import UnbalancedTransaction
 from payments.events import apply_event
 from payments.ledger import Line, balances, reconcile
@@ -86,13 +88,18 @@ async def test_a_mix_of_payments_refunds_and_store_payments_reconciles(
     for ready, online in ((cleaning, [p1]), (shop, [p2]), (other, [p4]), (store, [])):
         payments = await Payment.filter(merchant_id=ready.merchant_id, state__in=list(PAID))
         paid = sum(p.amount for p in online)
-        fees = sum(p.application_fee for p in payments)
+        fees = sum(
+            p.application_fee - fee_refunded(p.application_fee, p.amount, refunds.get(p.id, 0))
+            for p in payments
+        )
         refunded = sum(refunds.get(p.id, 0) for p in online)
         book = await balances(ready.merchant_id)
         assert book.get(("merchant_payable", "CNY"), 0) == paid - fees - refunded
     assert (await balances(store.merchant_id))[("cash_at_store", "CNY")] == p3.amount == 8850
     city_book = await balances()
-    assert city_book[("platform_commission", "CNY")] == 1440 + 300 + 50 + 1062
+    assert (
+        city_book[("platform_commission", "CNY")] == (1440 - 400) + (300 - 300) + 50 + 1062
+    )  # 400: 1440 x 3334/12000
     assert city_book[("resident_payments", "CNY")] == -(12000 + 5997 + 1001 + 8850)
     assert city_book[("refunds", "CNY")] == 3334 + 5997
 
