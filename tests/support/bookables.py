@@ -257,3 +257,65 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- resident pages in a browser: listings and residents made in the live server's database ---
+
+
+async def _resident_pages_seed(args: list[str]) -> dict[str, int]:
+    import itertools
+    import os
+    import secrets
+    from datetime import timedelta as _timedelta
+
+    from marketplace import db
+    from marketplace.accounts import services as accounts
+    from marketplace.bookings.models import Booking as _Booking
+    from tests.support import factories
+
+    # each seed runs in a fresh process: start the factories' e-mail numbers somewhere new
+    factories._numbers = itertools.count(secrets.randbelow(10**9))
+    await db.init_db(os.environ["DATABASE_URL"])
+    try:
+        command, *rest = args
+        if command == "cleaning":
+            listing, offering = await cleaning_service(capacity=1)
+            return {"listing": listing.id, "offering": offering.id}
+        if command == "shop":
+            listing, offering = await shop_with_stock(stock=int(rest[0]))
+            return {"listing": listing.id, "offering": offering.id}
+        if command == "resident":  # resident EMAIL NAME PASSWORD
+            account = await accounts.sign_up(rest[0], rest[2], rest[1], "zh-CN")
+            return {"account": account.id}
+        if command == "expire":  # expire BOOKING_ID: its hold ran out a minute ago
+            past = datetime.now(UTC) - _timedelta(minutes=1)
+            await _Booking.filter(id=int(rest[0])).update(hold_expires_at=past)
+            return {"booking": int(rest[0])}
+        raise SystemExit(f"unknown command {command}")
+    finally:
+        await db.close_db()
+
+
+def resident_pages_seed(env: dict[str, str], *args: str) -> dict[str, int]:
+    """Run one seed command against a live server's database (DATABASE_URL in `env`), in a child
+    process so its connections stay apart from the test's own event loop."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import asyncio, json, sys; from tests.support import bookables as b; "
+        "print(json.dumps(asyncio.run(b._resident_pages_seed(sys.argv[1:]))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"seed {args} failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
