@@ -1,0 +1,137 @@
+"""What the payment pages read: a merchant's and the city's earnings from the ledger (in total,
+per month in the city's time, per vertical), the latest payment of a booking or order, and the
+recent refunds. Reads only; the numbers come from `payments.ledger`'s accounts, so they agree
+with `ledger.balances` and `ledger.reconcile` by construction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from listings.models import Merchant
+from payments.interfaces import PayableKind
+from payments.ledger import balances
+from payments.models import LedgerEntry, Payment, Refund
+from payments.types import LedgerAccount
+
+A = LedgerAccount
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Money in minor units: what residents paid (online and at the store), the platform's
+    commission, what was given back, and what the platform owes the merchant(s)."""
+
+    gross: int = 0
+    store: int = 0  # of `gross`, taken at the store (the merchant keeps it)
+    commission: int = 0
+    refunds: int = 0
+    payable: int = 0  # negative: the merchant owes commission on store payments
+
+    @property
+    def online(self) -> int:
+        return self.gross - self.store
+
+    @classmethod
+    def of(cls, by_account: Mapping[str, int]) -> Summary:
+        return cls(
+            gross=-by_account.get(A.RESIDENT_PAYMENTS.value, 0),
+            store=by_account.get(A.CASH_AT_STORE.value, 0),
+            commission=by_account.get(A.PLATFORM_COMMISSION.value, 0),
+            refunds=by_account.get(A.REFUNDS.value, 0),
+            payable=by_account.get(A.MERCHANT_PAYABLE.value, 0),
+        )
+
+
+@dataclass(frozen=True)
+class Earnings:
+    total: Summary
+    months: list[tuple[datetime, Summary]]  # newest first; the month's first day, city time
+    verticals: list[tuple[str, Summary]]  # city-wide only
+
+
+async def total(currency: str, merchant_id: int | None = None) -> Summary:
+    found = await balances(merchant_id)
+    return Summary.of({account: v for (account, c), v in found.items() if c == currency})
+
+
+def _by(rows: Iterable[tuple[object, str, int]]) -> dict[object, Summary]:
+    sums: dict[object, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, account, amount in rows:
+        sums[key][account] += amount
+    return {key: Summary.of(accounts) for key, accounts in sums.items()}
+
+
+async def earnings(currency: str, tz: tzinfo, merchant_id: int | None = None) -> Earnings:
+    """A merchant's (or, with no merchant, the city's) earnings in total and per month."""
+    query = LedgerEntry.filter(currency=currency)
+    if merchant_id is not None:
+        query = query.filter(merchant_id=merchant_id)
+    entries = await query.values_list("merchant_id", "account", "amount", "created_at")
+    months = _by(
+        (
+            at.astimezone(tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0),
+            str(account),
+            amount,
+        )
+        for _m, account, amount, at in entries
+    )
+    verticals: dict[object, Summary] = {}
+    if merchant_id is None:
+        ids = {m for m, *_rest in entries if m is not None}
+        vertical_of = dict(await Merchant.filter(id__in=list(ids)).values_list("id", "vertical"))
+        verticals = _by(
+            (str(vertical_of.get(m) or ""), str(account), amount)
+            for m, account, amount, _at in entries
+        )
+    return Earnings(
+        total=await total(currency, merchant_id),
+        months=sorted(months.items(), key=lambda kv: kv[0], reverse=True),  # type: ignore[arg-type,return-value]
+        verticals=sorted(verticals.items(), key=lambda kv: -kv[1].gross),  # type: ignore[arg-type]
+    )
+
+
+async def latest_payment(kind: PayableKind | str, payable_id: int) -> Payment | None:
+    """The last attempt to pay a booking or order, whatever its state."""
+    kind = PayableKind(kind)
+    fk = {"booking_id": payable_id} if kind is PayableKind.BOOKING else {"order_id": payable_id}
+    return await Payment.filter(kind=kind, **fk).order_by("-attempt", "-id").first()
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    id: int
+    amount: int
+    currency: str
+    state: str
+    reason: str
+    created_at: datetime
+    kind: str
+    payable_id: int
+    merchant_name: dict[str, str]
+
+
+async def recent_refunds(limit: int = 20) -> list[RefundRow]:
+    refunds = (
+        await Refund.all()
+        .order_by("-created_at", "-id")
+        .limit(limit)
+        .prefetch_related("payment", "payment__merchant")
+    )
+    return [
+        RefundRow(
+            id=r.id,
+            amount=r.amount,
+            currency=r.payment.currency,
+            state=str(r.state),
+            reason=r.reason,
+            created_at=r.created_at,
+            kind=str(r.payment.kind),
+            payable_id=r.payment.payable_id,
+            merchant_name=r.payment.merchant.name or {},
+        )
+        for r in refunds
+    ]
