@@ -5,6 +5,7 @@ returns, connecting to Stripe, recording a store payment, and the city's numbers
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 
@@ -17,8 +18,10 @@ from marketplace.accounts.models import Account
 from marketplace.bookings.models import Booking
 from marketplace.city import City
 from payments import services as payments
-from payments.models import MerchantPayoutAccount, Payment
+from payments.interfaces import PaymentError
+from payments.models import MerchantPayoutAccount, Payment, Refund
 from payments.stripe_onboarding import AccountState
+from payments.types import RefundState
 from tests.payments.conftest import enable_online
 from tests.support.bookables import NEAR_HOME, NOW, cleaning_of, owned_business
 from tests.support.fake_provider import FakeProvider
@@ -285,3 +288,30 @@ async def test_recording_a_store_payment_shows_in_earnings_and_the_operator_page
         text = visible_text(ops.text)
     assert ops.status_code == 200
     assert "账目平衡" in text and "¥120.00" in text and "¥14.40" in text and "家政" in text
+
+
+async def test_the_operator_sees_failed_refunds_first_and_highlighted(
+    stripe_app: tuple[Starlette, FakeConnect], city: City, resident: Account, operator: Account
+) -> None:
+    app, fake = stripe_app
+    _owner, merchant_id, listing_id, offering_id = await business(city)
+    await enable_online(merchant_id)
+    async with client_for(app) as client:
+        token = await signed_in(client, resident)
+        booking_id = await hold(client, token, listing_id, offering_id)
+        form = {"csrf_token": token, "method": "stripe"}
+        await client.post(f"/checkout/booking/{booking_id}", data=form)
+        started = next(iter(fake.payments.values()))[1]
+        await payments.apply_event(city, fake, fake.paid(started), now=NOW)
+        payment = await Payment.get(booking_id=booking_id)
+        fake.unreachable = True  # the refund is asked for and cannot be made yet
+        with contextlib.suppress(PaymentError):
+            await payments.request_refund(city, fake, payment, 3000, "operator", now=NOW)
+        await Refund.filter(payment_id=payment.id).update(state=RefundState.FAILED)
+        await signed_in(client, operator)
+        page = await client.get("/ops/payments")
+    assert page.status_code == 200
+    row = re.search(r'<tr class="is-failed" data-testid="refund-\d+">(.*?)</tr>', page.text, re.S)
+    assert row, "the failed refund is highlighted"
+    assert "失败" in visible_text(row.group(1)) and "¥30.00" in visible_text(row.group(1))
+    assert f"预订 #{booking_id}" in visible_text(row.group(1))

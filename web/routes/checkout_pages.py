@@ -26,11 +26,11 @@ from payments.reports import latest_payment
 from payments.types import PAID, PaymentState
 from web.auth import require_account
 from web.forms import read_form
-from web.i18n import N_, translator
+from web.i18n import N_, request_locale, translator
 from web.routes.resident_booking_view import booking_view
 from web.routes.resident_common import field_errors, now
 from web.routes.resident_order_view import order_view
-from web.templating import render
+from web.templating import format_money, render
 
 KINDS = ("booking", "order")
 STRIPE_METHOD_TEXT = {
@@ -74,6 +74,12 @@ async def _payable(request: Request) -> tuple[Account, str, Any, dict[str, Any]]
     return account, kind, record, view
 
 
+def money(request: Request, minor: int) -> str:
+    city = request.app.state.city
+    locale = request_locale(request)
+    return format_money(minor, locale, city.currency, city.minor_units, whole=False)
+
+
 async def _methods(request: Request, kind: str, record: Any) -> list[dict[str, Any]]:
     """The ways this resident can pay for this now, pay at the store first when it is held."""
     _ = translator(request)
@@ -81,12 +87,26 @@ async def _methods(request: Request, kind: str, record: Any) -> list[dict[str, A
     usable = available_providers(city, settings)
     methods: list[dict[str, Any]] = []
     if PAY_AT_STORE in usable and str(record.state) == "held":
-        methods.append({"value": PAY_AT_STORE, "label": _("Pay at the store"), "sub": ""})
+        methods.append(
+            {
+                "value": PAY_AT_STORE,
+                "label": _("Pay at the store"),
+                "sub": "",
+                "button": _("Confirm, pay at the store"),
+            }
+        )
     if "stripe" in usable and record.amount > 0:
         merchant_id = (await payables.load(kind, record.id)).merchant_id
         if await payments.merchant_can_take_online_payments(merchant_id):
             names = [_(STRIPE_METHOD_TEXT[m]) for m in city.payments.stripe_methods]
-            methods.append({"value": "stripe", "label": _("Pay online"), "sub": " · ".join(names)})
+            methods.append(
+                {
+                    "value": "stripe",
+                    "label": _("Pay online"),
+                    "sub": " · ".join(names),
+                    "button": _("Pay %(amount)s") % {"amount": money(request, record.amount)},
+                }
+            )
     return methods
 
 
