@@ -114,6 +114,10 @@ async def slots_on_date(
             raise ValidationFailed.on(
                 "offering_id", "this listing has no bookable offering with this id"
             )
+    today = now.astimezone(tz).date()
+    horizon = max((i.settings.horizon_days for i in items), default=0)
+    if items and local_date > today + timedelta(days=horizon):
+        raise ValidationFailed.on("date", f"is too far ahead: book at most {horizon} days ahead")
     found: list[OpenSlot] = []
     for item in items:
         specs = offered_slots(item.settings, local_date, tz, now)

@@ -10,6 +10,7 @@ from listings.models import Listing, Offering
 from marketplace.accounts.models import Account
 from marketplace.bookings.models import Booking
 from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.types import ACTIVE as ORDER_ACTIVE
 from marketplace.orders.types import OrderState
 
 # What a shop's queue shows unless asked otherwise: orders it still has to act on, and the
@@ -80,3 +81,10 @@ async def queue_details(bookings: Sequence[Booking], orders: Sequence[Order] = (
         for line in lines:
             details.lines.setdefault(line.order_id, []).append(line)  # type: ignore[attr-defined]
     return details
+
+
+async def resident_orders(resident: Account, *, limit: int = 100) -> list[Order]:
+    """Orders still under way first (oldest first), then the rest newest first."""
+    rows = await Order.filter(resident_id=resident.id).order_by("-created_at", "-id").limit(limit)
+    active = sorted((o for o in rows if o.state in ORDER_ACTIVE), key=lambda o: o.created_at)
+    return active + [o for o in rows if o.state not in ORDER_ACTIVE]

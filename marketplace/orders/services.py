@@ -153,7 +153,12 @@ async def advance_order(
     """The shop accepts (preparing) or marks ready; handing over needs the code (redeem)."""
     now = now or datetime.now(UTC)
     order, role = await get_order(merchant, order_id)
-    target = OrderState(target)
+    try:
+        target = OrderState(target)
+    except ValueError:
+        raise ValidationFailed.on(
+            "state", "must be one of: " + ", ".join(s.value for s in OrderState)
+        ) from None
     if target in (OrderState.PICKED_UP, OrderState.DELIVERED):
         raise ValidationFailed.on("code", "enter the resident's code to hand the order over")
     return await move(order, target, role, merchant, now)

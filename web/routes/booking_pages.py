@@ -16,6 +16,7 @@ from marketplace.accounts.models import Account
 from marketplace.bookings.errors import BookingNotFound
 from marketplace.bookings.holds import hold_booking
 from marketplace.bookings.models import Booking
+from marketplace.bookings.page_names import names_for
 from marketplace.bookings.queries import resident_bookings
 from marketplace.bookings.requests import parse_booking_request
 from marketplace.bookings.services import cancel_booking, confirm_booking, get_booking
@@ -27,7 +28,6 @@ from web.i18n import translator
 from web.routes.resident_booking_view import booking_view, list_row
 from web.routes.resident_common import field_errors, new_key, now, read_pin
 from web.routes.resident_picker import render_listing
-from web.routes.resident_reads import names_for
 from web.templating import render
 
 # where each field's error is shown on the picker

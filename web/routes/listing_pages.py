@@ -15,7 +15,6 @@ from babel.dates import get_day_names
 from babel.lists import format_list
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from geo.areas import pick_name
 from listings.hours import DAYS, Schedule, TimeRange
@@ -24,7 +23,6 @@ from listings.public import PublicListing, PublicOffering, get_public_listing
 from web.i18n import N_, babel_locale, request_locale, translator
 from web.openapi import Operation, api_route
 from web.routes.listing_json import PublicListingOut, listing_json, media_path
-from web.templating import render
 
 UPCOMING_DAYS = 30  # holiday hours and closures this far ahead are listed under the week
 LESSON_FORMATS = {
@@ -174,7 +172,7 @@ def offering_notes(offering: PublicOffering, _: Callable[[str], str]) -> list[st
     return notes
 
 
-def _context(request: Request, listing: PublicListing, at: datetime) -> dict[str, Any]:
+def listing_context(request: Request, listing: PublicListing, at: datetime) -> dict[str, Any]:
     locale = request_locale(request)
     _ = translator(request)
     city = request.app.state.city
@@ -212,11 +210,6 @@ def _context(request: Request, listing: PublicListing, at: datetime) -> dict[str
     }
 
 
-async def listing_page(request: Request) -> Response:
-    listing = await get_public_listing(request.path_params["listing_id"], request.app.state.city)
-    return await render(request, "listing.html", _context(request, listing, now(request)))
-
-
 async def listing_api(request: Request) -> Response:
     city = request.app.state.city
     listing = await get_public_listing(request.path_params["listing_id"], city)
@@ -224,7 +217,7 @@ async def listing_api(request: Request) -> Response:
 
 
 routes = [
-    Route("/listings/{listing_id:int}", listing_page, methods=["GET"], name="listing"),
+    # GET /listings/{id} is web.routes.booking_pages': the page with its slot picker or cart
     api_route(
         Operation(
             "GET",

@@ -20,6 +20,7 @@ from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BookingState
 from marketplace.errors import ValidationFailed
 from marketplace.lifecycle import ActorRole
+from marketplace.orders.queries import merchant_orders
 from marketplace.orders.types import OrderState
 from marketplace.redeem import redeem_code
 from web.auth import require_account
@@ -33,7 +34,6 @@ from web.bookings_json import (
     fetch_order_rows,
     order_json,
 )
-from web.bookings_reads import merchant_orders
 from web.openapi import Operation
 from web.openapi import api_route as route
 from web.validation import parse_json

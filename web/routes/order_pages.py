@@ -13,11 +13,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from marketplace.accounts.models import Account
+from marketplace.bookings.page_names import names_for
 from marketplace.errors import MarketplaceError
 from marketplace.lifecycle import ActorRole
 from marketplace.orders.checkout import place_order
 from marketplace.orders.errors import NotOrderable, OrderNotFound
 from marketplace.orders.models import Order
+from marketplace.orders.queries import resident_orders
 from marketplace.orders.requests import parse_order_request
 from marketplace.orders.services import cancel_order, confirm_order, get_order
 from web.auth import current_account, require_account
@@ -26,7 +28,6 @@ from web.i18n import request_locale, translator
 from web.routes.resident_common import field_errors, new_key, now, read_pin
 from web.routes.resident_order_view import list_row, order_view
 from web.routes.resident_picker import render_listing
-from web.routes.resident_reads import names_for, resident_orders
 from web.templating import format_money, render
 
 

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 
 from marketplace.lifecycle import ActorRole
 from marketplace.orders.models import Order
+from marketplace.orders.queries import resident_orders
 from marketplace.orders.requests import OrderRequest, parse_order_request
 from marketplace.orders.services import (
     advance_order,
@@ -23,7 +24,6 @@ from marketplace.orders.services import (
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import OrderAnswer, OrdersAnswer, fetch_order_rows, order_json
-from web.bookings_reads import resident_orders
 from web.openapi import Operation
 from web.openapi import api_route as route
 from web.routes.bookings_api import CancelIn, ConfirmIn

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from geo.areas import pick_name
+from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import PaymentMode
 from marketplace.codes import display_code, qr_svg
 from marketplace.orders.models import Order
@@ -17,7 +18,6 @@ from marketplace.orders.types import Fulfilment, OrderState
 from web.i18n import N_, request_locale, translator
 from web.routes.resident_common import clock_text, now, seconds_left
 from web.routes.resident_picker import when_label
-from web.routes.resident_reads import PageNames, names_for
 
 O = OrderState  # noqa: E741
 STATES: dict[OrderState, tuple[str, str]] = {

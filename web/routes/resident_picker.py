@@ -19,7 +19,7 @@ from marketplace.bookings.queries import BookableItem, bookable_items, published
 from marketplace.bookings.queries import slots_on_date as _slots_on_date
 from marketplace.bookings.requests import MAX_PARTY
 from web.i18n import babel_locale, request_locale, translator
-from web.routes.listing_pages import _context as listing_context
+from web.routes.listing_pages import listing_context
 from web.routes.resident_common import new_key, now
 from web.templating import render
 

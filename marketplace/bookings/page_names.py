@@ -1,8 +1,5 @@
-"""Names the resident's booking and order pages show beside a booking or an order.
-
-These reads belong with the domain's queries (`marketplace.bookings.queries`,
-`marketplace.orders`); they sit here, read-only and in one place, until the domain offers them.
-"""
+"""Names the resident's booking and order pages show beside a booking or an order: the place,
+the offering and an order's lines, fetched for a whole page at once. Reads only."""
 
 from __future__ import annotations
 
@@ -11,10 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from listings.models import Listing, Offering
-from marketplace.accounts.models import Account
 from marketplace.bookings.models import Booking
 from marketplace.orders.models import Order, OrderLine
-from marketplace.orders.types import ACTIVE as ORDER_ACTIVE
 
 Names = dict[str, str]
 
@@ -67,10 +62,3 @@ async def names_for(
         for line in rows:
             found.lines.setdefault(line.order_id, []).append(line)  # type: ignore[attr-defined]
     return found
-
-
-async def resident_orders(resident: Account, *, limit: int = 100) -> list[Order]:
-    """Orders still under way first (oldest first), then the rest newest first."""
-    rows = await Order.filter(resident_id=resident.id).order_by("-created_at", "-id").limit(limit)
-    active = sorted((o for o in rows if o.state in ORDER_ACTIVE), key=lambda o: o.created_at)
-    return active + [o for o in rows if o.state not in ORDER_ACTIVE]
