@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 
+from listings.models import Listing
 from marketplace.accounts.models import Account
 from marketplace.bookings.services import confirm_booking
 from marketplace.bookings.types import PaymentMode
@@ -29,6 +30,7 @@ from payments.errors import (
     PayableNotFound,
     ProviderNotAvailable,
 )
+from payments.factory import available_providers
 from payments.interfaces import (
     Payable,
     PayableKind,
@@ -44,6 +46,7 @@ from payments.types import PAID, PaymentState
 
 if TYPE_CHECKING:
     from marketplace.city import City
+    from marketplace.settings import Settings
 
 log = logging.getLogger("taocity.payments")
 
@@ -52,6 +55,17 @@ async def merchant_can_take_online_payments(merchant_id: int, provider: str = "s
     """Whether the merchant's account at the provider may take charges."""
     account = await MerchantPayoutAccount.get_or_none(merchant_id=merchant_id, provider=provider)
     return account is not None and account.charges_enabled
+
+
+async def online_payment_offered(city: City, settings: Settings, listing_id: int) -> bool:
+    """Whether a resident booking or ordering from this listing may pay online: the city offers
+    Stripe, this process has its key, and the merchant's account can take charges."""
+    if "stripe" not in available_providers(city, settings):
+        return False
+    listing = await Listing.get_or_none(id=listing_id).only("id", "merchant_id")
+    if listing is None:
+        return False
+    return await merchant_can_take_online_payments(listing.merchant_id)  # type: ignore[attr-defined]
 
 
 async def start_payment(

@@ -131,6 +131,8 @@ async def test_pay_at_store_checkout_confirms_and_shows_the_code(
     async with client_for(app) as client:
         token = await signed_in(client, resident)
         booking_id = await hold(client, token, listing_id, offering_id)
+        held = visible_text((await client.get(f"/me/bookings/{booking_id}")).text)
+        assert "在线支付" not in held  # no link to a way this merchant cannot take
         page = await client.get(f"/checkout/booking/{booking_id}")
         text = visible_text(page.text)
         assert "剩余 10:00" in text and "¥120.00" in text and "到店付款" in text

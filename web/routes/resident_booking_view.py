@@ -16,6 +16,7 @@ from marketplace.bookings.models import Booking
 from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BookingState, PaymentMode
 from marketplace.codes import display_code, qr_svg
+from payments.starting import online_payment_offered
 from web.i18n import N_, request_locale, translator
 from web.routes.resident_common import clock_text, now, seconds_left
 from web.routes.resident_picker import when_label
@@ -128,6 +129,12 @@ async def booking_view(
         "expired": expired,
         "seconds_left": left,
         "clock": clock_text(left),
+        "pay_online": bool(booking.amount)
+        and await online_payment_offered(
+            request.app.state.city,
+            request.app.state.settings,
+            booking.listing_id,  # type: ignore[attr-defined]
+        ),
         "code": display_code(booking.code) if booking.state in SHOWS_CODE else "",
         "qr": Markup(qr_svg(booking.code)) if booking.state in SHOWS_CODE else "",
         "policy_name": policy.display_name(locale),

@@ -15,6 +15,7 @@ from marketplace.bookings.types import PaymentMode
 from marketplace.codes import display_code, qr_svg
 from marketplace.orders.models import Order
 from marketplace.orders.types import Fulfilment, OrderState
+from payments.starting import online_payment_offered
 from web.i18n import N_, request_locale, translator
 from web.routes.resident_common import clock_text, now, seconds_left
 from web.routes.resident_picker import when_label
@@ -109,6 +110,12 @@ async def order_view(request: Request, order: Order, errors: dict[str, str]) -> 
         "expired": expired,
         "seconds_left": left,
         "clock": clock_text(left),
+        "pay_online": bool(order.amount)
+        and await online_payment_offered(
+            request.app.state.city,
+            request.app.state.settings,
+            order.listing_id,  # type: ignore[attr-defined]
+        ),
         "code": display_code(order.code) if shows_code else "",
         "qr": Markup(qr_svg(order.code)) if shows_code else "",
         "refund": order.amount if paid_online else 0,
