@@ -15,6 +15,7 @@ from listings.models import Merchant
 from payments.interfaces import PayableKind
 from payments.ledger import balances
 from payments.models import LedgerEntry, Payment, Refund
+from payments.pay_at_store import PROVIDER_NAME as STORE_PROVIDER
 from payments.types import LedgerAccount
 
 A = LedgerAccount
@@ -135,3 +136,16 @@ async def recent_refunds(limit: int = 20) -> list[RefundRow]:
         )
         for r in refunds
     ]
+
+
+async def recorded_at_store(kind: PayableKind | str, payable_ids: Iterable[int]) -> set[int]:
+    """Which of these bookings or orders already have their store payment recorded, so a queue
+    stops offering to record it again."""
+    ids = list(payable_ids)
+    if not ids:
+        return set()
+    column = "booking_id" if PayableKind(kind) is PayableKind.BOOKING else "order_id"
+    rows = await Payment.filter(
+        kind=PayableKind(kind), provider=STORE_PROVIDER, **{f"{column}__in": ids}
+    ).values_list(column, flat=True)
+    return {int(i) for i in rows if i is not None}

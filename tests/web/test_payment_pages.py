@@ -280,6 +280,7 @@ async def test_recording_a_store_payment_shows_in_earnings_and_the_operator_page
         assert recorded.status_code == 303 and "done=store_paid" in recorded.headers["location"]
         queue = await client.get(recorded.headers["location"])
         assert "已记录到店付款" in visible_text(queue.text)
+        assert 'data-testid="store-paid"' not in queue.text  # recorded once, not offered again
         payouts = visible_text((await client.get(f"/merchant/{merchant_id}/payouts")).text)
         assert "¥120.00" in payouts  # paid at the store
         assert "¥14.40" in payouts  # 12 % commission, owed on it

@@ -23,6 +23,7 @@ from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import queries as order_queries
 from marketplace.orders import services as orders
+from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
 from web.reasons import Translate, translate_reason
@@ -198,6 +199,7 @@ async def bookings_page(
         "here_query": request.url.query if request.method == "GET" else "",
         "queue": "bookings",
         "done": params.get("done", ""),
+        "store_paid": await recorded_at_store("booking", [b.id for b in found]),
         **await code_box(request, merchant),
         **(extra or {}),
     }

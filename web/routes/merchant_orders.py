@@ -20,6 +20,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.orders.types import ORDER_MACHINE, Fulfilment, OrderState
 from marketplace.redeem import redeem_code
+from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
 from web.routes.merchant_bookings import (
@@ -103,6 +104,7 @@ async def orders_page(
         "counts": counts,
         "queue": "orders",
         "done": request.query_params.get("done", ""),
+        "store_paid": await recorded_at_store("order", [o.id for o in found]),
         **await code_box(request, merchant),
         **(extra or {}),
     }
