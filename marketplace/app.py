@@ -28,7 +28,8 @@ from web.templating import create_templates
 # Photos are the largest thing anyone uploads; anything bigger is refused before it is read.
 MAX_BODY_BYTES = 25 * 1024 * 1024
 # Paths whose POSTs authenticate by signature (payment webhooks), not by a session cookie.
-CSRF_EXEMPT_PREFIXES = ("/webhooks/",)
+# providers' webhooks carry a signature instead of a session: CSRF has nothing to protect there
+CSRF_EXEMPT_PREFIXES = ("/webhooks/", "/api/v1/payments/")
 
 
 def create_app(city: City, settings: Settings, *, manage_database: bool = True) -> Starlette:

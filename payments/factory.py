@@ -24,14 +24,18 @@ def provider_for(city: City, settings: Settings, name: str | None = None) -> Pay
     if name == PAY_AT_STORE:
         return PayAtStoreProvider()
     if name == "stripe":
-        if not settings.stripe_secret_key:
+        if not (settings.stripe_secret_key and settings.stripe_webhook_secret):
+            missing = (
+                "STRIPE_SECRET_KEY" if not settings.stripe_secret_key else "STRIPE_WEBHOOK_SECRET"
+            )
             raise ProviderNotAvailable(
-                "stripe: STRIPE_SECRET_KEY is not set; set it (and STRIPE_WEBHOOK_SECRET) or "
-                "use pay_at_store"
+                f"stripe: {missing} is not set; set both STRIPE_SECRET_KEY and "
+                "STRIPE_WEBHOOK_SECRET (payments are confirmed by signed webhooks) or use "
+                "pay_at_store"
             )
         from payments.stripe_provider import StripeProvider  # only a process with keys needs it
 
-        return StripeProvider(settings.stripe_secret_key, settings.stripe_webhook_secret or "")  # type: ignore[return-value]
+        return StripeProvider(settings.stripe_secret_key, settings.stripe_webhook_secret)  # type: ignore[return-value]
     raise ProviderNotAvailable(f"unknown payment provider {name!r}")
 
 
@@ -39,7 +43,7 @@ def available_providers(city: City, settings: Settings) -> list[str]:
     """The city's providers this process can use, in the city's order."""
     usable = []
     for name in city.payments.providers:
-        if name == "stripe" and not settings.stripe_secret_key:
+        if name == "stripe" and not (settings.stripe_secret_key and settings.stripe_webhook_secret):
             continue
         usable.append(name)
     return usable

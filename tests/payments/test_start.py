@@ -159,3 +159,8 @@ def test_factory_offers_pay_at_store_always_and_stripe_only_with_a_key(city) -> 
         provider_for(city, bare, "paypal")
     keyed = Settings(stripe_secret_key="sk_test_x", stripe_webhook_secret="whsec_x")
     assert available_providers(city, keyed) == ["stripe", "pay_at_store"]
+    # without the webhook secret no payment could ever be confirmed: not offered, and said so
+    unsigned = Settings(stripe_secret_key="sk_test_x", stripe_webhook_secret=None)
+    assert available_providers(city, unsigned) == ["pay_at_store"]
+    with pytest.raises(ProviderNotAvailable, match="STRIPE_WEBHOOK_SECRET"):
+        provider_for(city, unsigned, "stripe")
