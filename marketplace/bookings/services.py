@@ -21,7 +21,13 @@ from marketplace.bookings.cancellation import policy_for, refund_amount
 from marketplace.bookings.errors import BookingNotFound, HoldExpired
 from marketplace.bookings.holds import hold_booking
 from marketplace.bookings.models import Booking, BookingEvent, Slot
-from marketplace.bookings.types import BOOKING_MACHINE, RELEASING, BookingState, PaymentMode
+from marketplace.bookings.types import (
+    BOOKING_MACHINE,
+    RELEASING,
+    BookingState,
+    PaymentMode,
+    payment_mode_for,
+)
 from marketplace.errors import ValidationFailed
 from marketplace.lifecycle import ActorRole, StateChanged, advance
 from marketplace.notices.services import atomic
@@ -107,17 +113,10 @@ async def confirm_booking(
     booking, role = await get_booking(resident, booking_id)
     if role is not ActorRole.RESIDENT:
         raise BookingNotFound("No such booking.")
-    try:
-        mode = PaymentMode(payment_mode)
-    except ValueError:
-        raise ValidationFailed.on(
-            "payment_mode", "must be one of: " + ", ".join(m.value for m in PaymentMode)
-        ) from None
+    mode = payment_mode_for(payment_mode, city.payments.providers)
     if booking.state == BookingState.HELD and _expired(booking, now):
         await move(city, booking, BookingState.EXPIRED, ActorRole.SYSTEM, None, now)
         raise HoldExpired("this hold has expired and its place was released; book again")
-    if mode is PaymentMode.PAY_AT_STORE and "pay_at_store" not in city.payments.providers:
-        raise ValidationFailed.on("payment_mode", "this city does not take payment at the store")
     free = booking.amount == 0
     if mode is PaymentMode.PAY_AT_STORE or free:
         return await move(

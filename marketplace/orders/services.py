@@ -14,7 +14,7 @@ from tortoise.expressions import F
 from listings.models import Listing, Offering
 from listings.permissions import is_staff_of
 from marketplace.accounts.models import Account
-from marketplace.bookings.types import PaymentMode
+from marketplace.bookings.types import PaymentMode, payment_mode_for
 from marketplace.errors import ValidationFailed
 from marketplace.lifecycle import ActorRole, StateChanged, advance
 from marketplace.notices.services import atomic
@@ -87,12 +87,7 @@ async def confirm_order(
     order, role = await get_order(resident, order_id)
     if role is not ActorRole.RESIDENT:
         raise OrderNotFound("No such order.")
-    try:
-        mode = PaymentMode(payment_mode)
-    except ValueError:
-        raise ValidationFailed.on(
-            "payment_mode", "must be one of: " + ", ".join(m.value for m in PaymentMode)
-        ) from None
+    mode = payment_mode_for(payment_mode, city.payments.providers)
     expires = order.hold_expires_at
     if order.state == OrderState.HELD and expires is not None and expires <= now:
         await move(order, OrderState.EXPIRED, ActorRole.SYSTEM, None, now)
@@ -100,10 +95,6 @@ async def confirm_order(
             "this order's hold has expired and its stock was released; order again"
         )
     if mode is PaymentMode.PAY_AT_STORE:
-        if "pay_at_store" not in city.payments.providers:
-            raise ValidationFailed.on(
-                "payment_mode", "this city does not take payment at the store"
-            )
         return await move(
             order,
             OrderState.CONFIRMED,
