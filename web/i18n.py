@@ -7,6 +7,7 @@ Message ids are English. A locale is written the way the city configuration writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def catalog_dir_name(locale: str) -> str:
     return locale.replace("-", "_")
 
 
+@cache  # parsing a locale scans every locale name babel knows: once per process is enough
 def babel_locale(locale: str) -> Locale:
     try:
         return Locale.parse(catalog_dir_name(locale))
