@@ -118,6 +118,9 @@ class Offering(Model):
 
     class Meta:
         table = "offerings"
+        # a listing's offerings are read by listing (pages, search cards): without this every
+        # such read scans the whole table
+        indexes = (("listing_id", "is_active"),)
 
 
 class MerchantInvite(Model):
