@@ -18,6 +18,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.coords import LatLng
 from listings import onboarding
+
+# result cards are read a page at a time there; named here with the other public reads
+from listings.cards import ListingCard as ListingCard
+from listings.cards import listing_cards as listing_cards
 from listings.errors import ListingNotFound
 from listings.hours import Schedule
 from listings.models import Listing, Merchant, Offering
@@ -306,76 +310,3 @@ async def search_console_listings(
         )
         for listing in found
     ]
-
-
-# --- cards for search results -------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ListingCard:
-    """What a result card shows; built for many listings at once (search hits)."""
-
-    id: int
-    vertical: Vertical
-    category: str
-    category_name: Names
-    name: Names
-    district: str | None
-    district_name: Names
-    location: LatLng
-    schedule: Schedule | None
-    rating_avg: float | None
-    rating_count: int
-    price: tuple[PriceKind, int] | None
-    cover: PublicPhoto | None
-
-
-async def listing_cards(city: City, ids: list[int]) -> list[ListingCard]:
-    """Cards of the published listings among `ids`, in the order of `ids` (the engine's ranking).
-
-    A listing unpublished since it was indexed is simply left out: the index lags the database
-    by the outbox, and a card must never show what the public may not see."""
-    if not ids:
-        return []
-    listings = {
-        listing.id: listing
-        for listing in await Listing.filter(id__in=ids, status=ListingStatus.PUBLISHED)
-    }
-    prices: dict[int, list[tuple[int, bool]]] = {i: [] for i in listings}
-    for listing_id, price, attributes in await Offering.filter(
-        listing_id__in=list(listings), is_active=True
-    ).values_list("listing_id", "price", "attributes"):
-        prices[int(listing_id)].append((int(price), bool((attributes or {}).get("trial"))))
-    covers: dict[int, Photo] = {}
-    for photo in await Photo.filter(
-        listing_id__in=list(listings), offering_id__isnull=True
-    ).order_by("sort_order", "id"):
-        covers.setdefault(photo.listing_id, photo)  # type: ignore[attr-defined]
-    cards = []
-    for listing_id in ids:
-        listing = listings.get(listing_id)
-        if listing is None:
-            continue
-        vertical = Vertical(listing.vertical)
-        category = city.category(vertical, listing.category)
-        district = city.area.district(listing.district) if listing.district else None
-        attributes = dict(listing.attributes or {})
-        cover = covers.get(listing_id)
-        cards.append(
-            ListingCard(
-                id=listing_id,
-                vertical=vertical,
-                category=listing.category,
-                category_name=dict(category.name) if category else {},
-                name=dict(listing.name or {}),
-                district=listing.district,
-                district_name=dict(district.name) if district else {},
-                location=LatLng.from_point(listing.location),
-                schedule=_schedule(listing),
-                rating_avg=listing.rating_avg,
-                rating_count=listing.rating_count,
-                price=headline_price(vertical, attributes, prices[listing_id]),
-                cover=_photo(cover) if cover is not None else None,
-            )
-        )
-    return cards

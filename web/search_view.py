@@ -4,13 +4,14 @@ the results page so both show the same cards, prices and opening badges."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 
 from geo.areas import pick_name
+from listings.cards import ListingCard, Memo, listing_cards, stable_until
 from listings.hours_display import opening_state
-from listings.public import ListingCard, listing_cards
 from listings.types import Vertical
 from search.city_query import SearchParams, build_query
 from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable
@@ -48,30 +49,72 @@ async def engine_search(request: Request, query: SearchQuery) -> SearchResults:
         raise SearchUnavailable(UNAVAILABLE) from None
 
 
-def price_text(request: Request, card: ListingCard) -> str | None:
-    if card.price is None:
-        return None
+@dataclass(slots=True)
+class _Memos:
+    """Per application: what cards derive from immutable inputs, shared by every request."""
+
+    # (kind, amount, locale) -> the price line
+    prices: Memo[tuple[str, int, str], str]
+    # (hours key, locale) -> (valid from, valid until, the opening JSON)
+    openings: Memo[tuple[str, str], tuple[datetime, datetime, dict[str, Any]]]
+
+
+def _memos(request: Request) -> _Memos:
+    state = request.app.state
+    memos = getattr(state, "card_memos", None)
+    if memos is None:
+        memos = state.card_memos = _Memos(prices=Memo(4096), openings=Memo(16384))
+    return memos
+
+
+def _price_line(request: Request, kind: str, amount: int, locale: str) -> str:
     city = request.app.state.city
     _ = translator(request)
-    kind, amount = card.price
-    money = format_money(
-        amount, request_locale(request), city.currency, city.minor_units, whole=True
-    )
-    if kind.value == "per_person":
+    money = format_money(amount, locale, city.currency, city.minor_units, whole=True)
+    if kind == "per_person":
         return _("%(price)s per person") % {"price": money}
-    if kind.value == "per_lesson":
+    if kind == "per_lesson":
         return _("%(price)s per lesson") % {"price": money}
     return _("from %(price)s") % {"price": money}
 
 
-def hit_json(request: Request, card: ListingCard, hit: Hit) -> dict[str, Any]:
+def price_text(request: Request, card: ListingCard) -> str | None:
+    if card.price is None:
+        return None
     locale = request_locale(request)
-    _ = translator(request)
-    opening = None
-    if card.schedule is not None:
-        state = opening_state(card.schedule, now(request), request.app.state.city.tz)
-        shown = badge(state, locale, _)
-        opening = {"open": state.open, "label": shown.label, "detail": shown.detail}
+    key = (card.price[0].value, card.price[1], locale)
+    memo = _memos(request).prices
+    line = memo.get(key)
+    if line is None:
+        line = _price_line(request, key[0], key[1], locale)
+        memo.put(key, line)
+    return line
+
+
+def opening_json(request: Request, card: ListingCard, at: datetime) -> dict[str, Any] | None:
+    """营业中 · 21:00 打烊 for the card at `at`; reused while the hours say the same thing."""
+    if card.schedule is None:
+        return None
+    locale = request_locale(request)
+    memo = _memos(request).openings
+    key = (card.hours_key, locale)
+    found = memo.get(key)
+    if found is not None and found[0] <= at < found[1]:
+        return found[2]
+    tz = request.app.state.city.tz
+    state = opening_state(card.schedule, at, tz)
+    shown = badge(state, locale, translator(request))
+    opening = {"open": state.open, "label": shown.label, "detail": shown.detail}
+    until = stable_until(card.schedule, state, at, tz)
+    if until is not None:
+        memo.put(key, (at, until, opening))
+    return opening
+
+
+def hit_json(
+    request: Request, card: ListingCard, hit: Hit, at: datetime | None = None
+) -> dict[str, Any]:
+    locale = request_locale(request)
     return {
         "id": card.id,
         "vertical": card.vertical.value,
@@ -87,18 +130,19 @@ def hit_json(request: Request, card: ListingCard, hit: Hit) -> dict[str, Any]:
         "price_text": price_text(request, card),
         "rating_avg": card.rating_avg,
         "rating_count": card.rating_count,
-        "opening": opening,
+        "opening": opening_json(request, card, now(request) if at is None else at),
         "cover": card.cover.small_key if card.cover else None,
     }
 
 
 async def run_search(request: Request, params: SearchParams) -> Found:
     city = request.app.state.city
-    query = build_query(city, params, now(request))
+    at = now(request)
+    query = build_query(city, params, at)
     results = await engine_search(request, query)
     cards = {c.id: c for c in await listing_cards(city, [h.listing_id for h in results.hits])}
     hits = [
-        hit_json(request, cards[h.listing_id], h) for h in results.hits if h.listing_id in cards
+        hit_json(request, cards[h.listing_id], h, at) for h in results.hits if h.listing_id in cards
     ]
     return Found(query=query, results=results, hits=hits)
 

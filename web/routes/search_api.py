@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from geo.areas import pick_name
-from listings.public import listing_cards
+from listings.cards import listing_cards
 from search.city_query import SearchParams, build_query
 from web.i18n import request_locale
 from web.openapi import Operation, api_route
