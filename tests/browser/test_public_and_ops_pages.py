@@ -65,7 +65,9 @@ def test_listing_page_per_vertical(
     # Leaflet started and drew the point even though no tile can load here
     expect(phone.locator("#listing-map[data-ready=true]")).to_be_attached()
     expect(phone.locator("#listing-map .leaflet-interactive").first).to_be_attached()
-    expect(phone.locator("[data-testid=offering]").first).to_be_visible()
+    # a shop's products are its cart: each with a quantity stepper
+    item = "product" if vertical == "shop" else "offering"
+    expect(phone.locator(f"[data-testid={item}]").first).to_be_visible()
     if vertical == "housekeeping":
         # the service area and the point: two vector shapes
         expect(phone.locator("#listing-map .leaflet-overlay-pane path")).to_have_count(2)
