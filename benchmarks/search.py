@@ -10,9 +10,14 @@ brute-force `ReferenceEngine` (ids in order, totals, facet counts and distances)
 and the generated catalogue are moved out of the garbage collector's reach (`gc.freeze`) before
 timing: a web process does not hold 100,000 documents as Python objects, and full collections of
 them would otherwise be timed as search latency. With --http the same mix goes through
-/api/v1/search of a live server (SQLite, `taocity demo seed` + `taocity search reindex`) with 8
-concurrent clients, once the server's embedded worker has applied the outbox rows the seed left
-(searches timed during that backlog would measure the writes, not a server in steady state);
+/api/v1/search of a live server with 8 concurrent clients (closed loop, in this process). The
+server is run as the Procfile runs production, on the embedded parts: SQLite (`taocity demo
+seed` + `taocity search reindex`), `uvicorn marketplace.asgi:app --workers 2` (one per core of
+the 2-core reference machine; `--workers` sets it) with JOBS_IN_WEB=false, so the web
+processes only serve and read the index, and one `taocity worker` process that runs the jobs
+and is the index's only writer (tantivy allows one writer per index). Searches are timed once
+that worker has applied the outbox rows the seed left (searches timed during that backlog would
+measure the writes, not a server in steady state);
 with --postgis the geo+text queries are answered by plain SQL (`ST_DWithin` +
 `name::text ILIKE`) on a private PostGIS cluster holding the same listings, as a peer line.
 """
@@ -255,10 +260,63 @@ async def _clients(base: str, mix: list[dict[str, Any]]) -> tuple[list[float], i
     return samples, errors
 
 
-def through_http(city_dir: Path, size: int, mix: list[dict[str, Any]], tmp: Path) -> dict[str, Any]:
-    from tests.support.live_server import LiveServer
+def _server(database_url: str, city_dir: Path, log_path: Path, workers: int) -> Any:
+    """A LiveServer run as production runs: `workers` uvicorn processes that only serve, and one
+    `taocity worker` that runs the jobs and alone writes the index."""
+    import subprocess
+    import urllib.request
 
-    server = LiveServer(f"sqlite://{tmp}/http.sqlite3", city_dir, tmp / "server.log")
+    from tests.support.live_server import REPO, LiveServer
+
+    class ProductionShaped(LiveServer):
+        worker: subprocess.Popen[bytes] | None = None
+
+        def start(self) -> None:
+            self.env = {**self.env, "JOBS_IN_WEB": "false"}
+            log = self.log_path.open("ab")
+            cli = [sys.executable, "-c", "from marketplace.cli import main; main()"]
+            self.worker = subprocess.Popen(
+                [*cli, "worker"], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
+            )
+            uvicorn = [sys.executable, "-m", "uvicorn", "marketplace.asgi:app"]
+            where = ["--host", "127.0.0.1", "--port", str(self.port)]
+            self.process = subprocess.Popen(
+                [*uvicorn, *where, "--workers", str(workers), "--log-level", "warning"],
+                env=self.env,
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None or self.worker.poll() is not None:
+                    raise RuntimeError(
+                        f"server exited: {self.log_path.read_text('utf-8', 'replace')}"
+                    )
+                try:
+                    with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                        if response.status == 200:
+                            return
+                except OSError:
+                    time.sleep(0.2)
+            raise RuntimeError("server did not answer /healthz within 60 s")
+
+        def stop(self) -> None:
+            super().stop()
+            if self.worker is not None:
+                self.worker.terminate()
+                try:
+                    self.worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.worker.kill()
+
+    return ProductionShaped(database_url, city_dir, log_path)
+
+
+def through_http(
+    city_dir: Path, size: int, mix: list[dict[str, Any]], tmp: Path, workers: int
+) -> dict[str, Any]:
+    server = _server(f"sqlite://{tmp}/http.sqlite3", city_dir, tmp / "server.log", workers)
     server.taocity("db", "migrate")
     started = time.perf_counter()
     server.taocity("demo", "seed", "--count", str(size))
@@ -374,6 +432,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--http", action="store_true", help="also measure /api/v1/search")
     parser.add_argument("--postgis", action="store_true", help="also measure the SQL baseline")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn processes with --http")
     parser.add_argument("--shapes", action="store_true", help="in-process latency by query shape")
     args = parser.parse_args()
     city = load_city(args.city)
@@ -409,9 +468,12 @@ def main() -> None:
                 (f"{size} mismatches", r["mismatches"], TARGETS["mismatches"]),
             ]
             if args.http:
-                h = through_http(Path(args.city), size, [p for p, _, _ in mix], Path(tmp))
+                h = through_http(
+                    Path(args.city), size, [p for p, _, _ in mix], Path(tmp), args.workers
+                )
                 rows.append(
-                    f"{size:>7} http x{CLIENTS}     {len(mix):>5} {fmt(h['lat'])}   seed+reindex "
+                    f"{size:>7} http x{CLIENTS}     {len(mix):>5} {fmt(h['lat'])}   "
+                    f"{args.workers} web process(es), seed+reindex "
                     f"{h['prepare_s']:.1f} s, outbox drained {h['drained_s']:.0f} s, "
                     f"non-200 {h['errors']}"
                 )
