@@ -90,7 +90,7 @@ async def test_book_confirm_shows_the_code_and_the_slot_is_gone_for_others(
         token = await signed_in(client, resident)
         booking_id = await hold(client, token, listing.id, offering.id)
         held = visible_text((await client.get(f"/me/bookings/{booking_id}")).text)
-        assert "剩余 10:00" in held and "确认预订（到店付款）" in held
+        assert "剩余 10:00" in held and "确认预订（当面付款）" in held
         assert "¥120.00" in held and "开始前 24 小时以前可免费取消" in held
         done = await client.post(f"/me/bookings/{booking_id}/confirm", data={"csrf_token": token})
         assert done.status_code == 303
