@@ -1,5 +1,6 @@
-"""Names the resident's booking and order pages show beside a booking or an order: the place,
-the offering and an order's lines, fetched for a whole page at once. Reads only."""
+"""Names the booking and order pages show beside a booking or an order: the place, the
+offering, an order's lines and, for the merchant's queues, the resident; fetched for a whole page
+at once. Reads only; callers check who may read first."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from listings.models import Listing, Offering
+from marketplace.accounts.models import Account
 from marketplace.bookings.models import Booking
 from marketplace.orders.models import Order, OrderLine
 
@@ -31,6 +33,11 @@ class PageNames:
     places: dict[int, Place] = field(default_factory=dict)
     offerings: dict[int, Names] = field(default_factory=dict)
     lines: dict[int, list[OrderLine]] = field(default_factory=dict)
+    residents: dict[int, str] = field(default_factory=dict)  # account id -> display name
+
+    def place_name(self, listing_id: int) -> Names:
+        place = self.places.get(listing_id)
+        return place.name if place else {}
 
 
 def _place(listing: Listing) -> Place:
@@ -46,7 +53,11 @@ def _place(listing: Listing) -> Place:
 
 
 async def names_for(
-    bookings: Sequence[Booking] = (), orders: Sequence[Order] = (), *, lines: bool = False
+    bookings: Sequence[Booking] = (),
+    orders: Sequence[Order] = (),
+    *,
+    lines: bool = False,
+    residents: bool = False,
 ) -> PageNames:
     listing_ids = {b.listing_id for b in bookings} | {o.listing_id for o in orders}  # type: ignore[attr-defined]
     offering_ids = {b.offering_id for b in bookings if b.offering_id}  # type: ignore[attr-defined]
@@ -57,6 +68,10 @@ async def names_for(
     if offering_ids:
         for offering in await Offering.filter(id__in=list(offering_ids)).only("id", "name"):
             found.offerings[offering.id] = dict(offering.name or {})
+    if residents:
+        ids = {b.resident_id for b in bookings} | {o.resident_id for o in orders}  # type: ignore[attr-defined]
+        for account in await Account.filter(id__in=list(ids)).only("id", "display_name"):
+            found.residents[account.id] = account.display_name
     if lines and orders:
         rows = await OrderLine.filter(order_id__in=[o.id for o in orders]).order_by("id")
         for line in rows:

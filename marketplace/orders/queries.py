@@ -4,12 +4,9 @@ bookings and orders on a queue page. Reads only; callers check who may read firs
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from listings.models import Listing, Offering
 from marketplace.accounts.models import Account
-from marketplace.bookings.models import Booking
-from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.models import Order
 from marketplace.orders.types import ACTIVE as ORDER_ACTIVE
 from marketplace.orders.types import OrderState
 
@@ -50,37 +47,6 @@ def _order_key(order: Order) -> float:
 
 async def count_orders(merchant_id: int, states: Sequence[OrderState]) -> int:
     return await Order.filter(listing__merchant_id=merchant_id, state__in=list(states)).count()
-
-
-@dataclass(frozen=True)
-class QueueDetails:
-    """Names a queue row shows, fetched for a whole page at once."""
-
-    residents: dict[int, str] = field(default_factory=dict)  # account id -> display name
-    listings: dict[int, dict[str, str]] = field(default_factory=dict)  # id -> name per locale
-    offerings: dict[int, dict[str, str]] = field(default_factory=dict)
-    lines: dict[int, list[OrderLine]] = field(default_factory=dict)  # order id -> its lines
-
-
-async def queue_details(bookings: Sequence[Booking], orders: Sequence[Order] = ()) -> QueueDetails:
-    resident_ids = {b.resident_id for b in bookings} | {o.resident_id for o in orders}  # type: ignore[attr-defined]
-    listing_ids = {b.listing_id for b in bookings} | {o.listing_id for o in orders}  # type: ignore[attr-defined]
-    offering_ids = {b.offering_id for b in bookings if b.offering_id is not None}  # type: ignore[attr-defined]
-    details = QueueDetails()
-    if resident_ids:
-        for account in await Account.filter(id__in=list(resident_ids)).only("id", "display_name"):
-            details.residents[account.id] = account.display_name
-    if listing_ids:
-        for listing in await Listing.filter(id__in=list(listing_ids)).only("id", "name"):
-            details.listings[listing.id] = listing.name
-    if offering_ids:
-        for offering in await Offering.filter(id__in=list(offering_ids)).only("id", "name"):
-            details.offerings[offering.id] = offering.name
-    if orders:
-        lines = await OrderLine.filter(order_id__in=[o.id for o in orders]).order_by("id")
-        for line in lines:
-            details.lines.setdefault(line.order_id, []).append(line)  # type: ignore[attr-defined]
-    return details
 
 
 async def resident_orders(resident: Account, *, limit: int = 100) -> list[Order]:

@@ -18,10 +18,10 @@ from listings.models import Merchant
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
 from marketplace.bookings.models import Booking
+from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
-from marketplace.orders import queries as order_queries
 from marketplace.orders import services as orders
 from payments.reports import recorded_at_store
 from web.auth import require_account
@@ -123,12 +123,12 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
         try:
             if key[0] == "b":
                 booking, _role = await bookings.get_booking(account, int(key[1:]))
-                details = await order_queries.queue_details([booking])
+                details = await names_for([booking], residents=True)
                 done = {"kind": "booking", "row": booking_row(booking, details, locale)}
             else:
                 order, _role = await orders.get_order(account, int(key[1:]))
-                details = await order_queries.queue_details([], [order])
-                name = pick_name(details.listings.get(order.listing_id, {}), locale)  # type: ignore[attr-defined]
+                details = await names_for(orders=[order], residents=True)
+                name = pick_name(details.place_name(order.listing_id), locale)  # type: ignore[attr-defined]
                 done = {"kind": "order", "order": order, "listing_name": name}
         except MarketplaceError:
             done = None
@@ -136,7 +136,7 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
 
 
 def booking_row(
-    booking: Booking, details: order_queries.QueueDetails, locale: str
+    booking: Booking, details: PageNames, locale: str
 ) -> dict[str, Any]:
     offering_id = booking.offering_id  # type: ignore[attr-defined]
     what = details.offerings.get(offering_id) if offering_id else None
@@ -146,7 +146,7 @@ def booking_row(
         "booking": booking,
         "what": pick_name(what, locale) if what else "",
         "table": offering_id is None,
-        "listing_name": pick_name(details.listings.get(booking.listing_id, {}), locale),  # type: ignore[attr-defined]
+        "listing_name": pick_name(details.place_name(booking.listing_id), locale),  # type: ignore[attr-defined]
         "resident": details.residents.get(booking.resident_id, ""),  # type: ignore[attr-defined]
         "state_text": STATE_TEXT[booking.state],
         "can_cancel": B.CANCELLED_BY_MERCHANT in targets,
@@ -178,7 +178,7 @@ async def bookings_page(
     else:
         day = chosen or today
         found = await booking_queries.merchant_bookings(city, merchant.id, day=day, states=states)
-    details = await order_queries.queue_details(found)
+    details = await names_for(found, residents=True)
     rows = [booking_row(b, details, locale) for b in found]
     days: list[tuple[date, list[dict[str, Any]]]] = []
     for row in rows:

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from geo.areas import pick_name
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings.models import Booking
+from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
@@ -63,13 +64,13 @@ NEXT_STEP: dict[OrderState, tuple[OrderState, str]] = {
 }
 
 
-def _order_row(order: Order, details: order_queries.QueueDetails, locale: str) -> dict[str, Any]:
+def _order_row(order: Order, details: PageNames, locale: str) -> dict[str, Any]:
     state = OrderState(order.state)
     targets = ORDER_MACHINE.targets(state, ActorRole.MERCHANT)
     step = NEXT_STEP.get(state)
     return {
         "order": order,
-        "listing_name": pick_name(details.listings.get(order.listing_id, {}), locale),  # type: ignore[attr-defined]
+        "listing_name": pick_name(details.place_name(order.listing_id), locale),  # type: ignore[attr-defined]
         "resident": details.residents.get(order.resident_id, ""),  # type: ignore[attr-defined]
         "lines": [
             (pick_name(line.name, locale), line.quantity, line.unit_price * line.quantity)
@@ -91,7 +92,7 @@ async def orders_page(
     key = request.query_params.get("state", "active")
     section = next((s for s in SECTIONS if s[0] == key), SECTIONS[0])
     found = await order_queries.merchant_orders(merchant.id, states=section[2])
-    details = await order_queries.queue_details([], found)
+    details = await names_for(orders=found, lines=True, residents=True)
     counts = {
         k: await order_queries.count_orders(merchant.id, states)
         for k, _label, states in SECTIONS
