@@ -149,14 +149,17 @@ def circle_cover(origin: LatLng, metres: float) -> Cover | None:
         south = (rows << level) * FINEST_DEG - 90.0
         west = (cols << level) * FINEST_DEG - 180.0
         cell_margin = margin + 2e-3 * size * 111_000.0
-        near = approx_m(
-            origin,
-            np.clip(origin.lat, south, south + size),
-            np.clip(origin.lng, west, west + size),
+        # the nearest point of each cell and its four corners, measured in one call
+        n = len(rows)
+        lats = np.concatenate(
+            [np.clip(origin.lat, south, south + size), south, south, south + size, south + size]
         )
-        far = np.maximum.reduce(
-            [approx_m(origin, south + dy, west + dx) for dy in (0, size) for dx in (0, size)]
+        lngs = np.concatenate(
+            [np.clip(origin.lng, west, west + size), west, west + size, west, west + size]
         )
+        metres_all = approx_m(origin, lats, lngs).reshape(5, n)
+        near = metres_all[0]
+        far = metres_all[1:].max(axis=0)
         keep = near <= metres + cell_margin
         full = keep & (far <= metres - cell_margin)
         part = keep & ~full
