@@ -10,6 +10,7 @@ as the reference's (-exact, typos) and gives the number of exact words back.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 
 import tantivy
@@ -23,6 +24,7 @@ Occur = tantivy.Occur
 PREFIX = 1000.0  # a word found as a prefix; one typo scores PREFIX - 1, two PREFIX - 2
 SPAN = 1000.0  # what an exact word scores above a prefix; more than all typos of a query
 EXACT = PREFIX + SPAN
+PREFIX_CACHE = 4096  # prefix queries kept built; forgotten all at once beyond this
 
 
 def all_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
@@ -58,6 +60,8 @@ def exact_words(score: float, terms: Sequence[Term]) -> int:
 class QueryBuilder:
     def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
+        self._prefixes: dict[str, tantivy.Query] = {}
+        self._prefixes_lock = threading.Lock()
 
     def term(self, field: str, value: object) -> tantivy.Query:
         return Q.term_query(self.schema, field, value)
@@ -72,14 +76,28 @@ class QueryBuilder:
     ) -> tantivy.Query:
         return Q.range_query(self.schema, field, kind, low, high)
 
+    def prefix(self, word: str) -> tantivy.Query:
+        """The words starting with `word`. Compiling the regex automaton costs more than a
+        search over a small match set, and a query only reads the index, so a built one is kept
+        for the next query with the same word."""
+        with self._prefixes_lock:
+            built = self._prefixes.get(word)
+        if built is None:
+            # words are [0-9a-z] only (see search.text), so nothing in them needs escaping
+            built = Q.regex_query(self.schema, "tokens", f"{word}.*")
+            with self._prefixes_lock:
+                if len(self._prefixes) >= PREFIX_CACHE:
+                    self._prefixes.clear()
+                self._prefixes[word] = built
+        return built
+
     def word(self, term: Term, scored: bool) -> tantivy.Query:
         if term.word is None:
             grams = all_of([self.term("tokens", g) for g in term.grams])
             return Q.const_score_query(grams, EXACT) if scored else grams
         options = [(EXACT, self.term("tokens", term.word))]
         if term.prefix:
-            # words are [0-9a-z] only (see search.text), so nothing in them needs escaping
-            options.append((PREFIX, Q.regex_query(self.schema, "tokens", f"{term.word}.*")))
+            options.append((PREFIX, self.prefix(term.word)))
         # scored: each distance separately, for its tier; else the widest alone
         distances = range(1, term.typos + 1) if scored else range(term.typos, term.typos + 1)
         for distance in distances if term.typos else range(0):
