@@ -31,7 +31,7 @@ from marketplace.bookings.errors import (
     PartyTooLarge,
     SlotFull,
 )
-from marketplace.bookings.models import Booking, BookingEvent, Slot
+from marketplace.bookings.models import Booking, BookingEvent, Slot, slot_key
 from marketplace.bookings.requests import BookingRequest
 from marketplace.bookings.types import BookingState
 from marketplace.codes import new_code
@@ -83,14 +83,15 @@ async def find_bookable(listing_id: int, offering_id: int | None) -> Bookable:
                 errors=[FieldError("offering_id", "is required for this listing")],
             )
         settings = AvailabilitySettings.from_json(listing.reservations)
-        return Bookable(listing, None, settings, f"t{listing.id}", 0, False)
+        return Bookable(listing, None, settings, slot_key(listing.id, None), 0, False)
     offering = await Offering.get_or_none(id=offering_id, listing_id=listing.id, is_active=True)
     if offering is None or not offering.availability:
         reason = "this listing has no bookable offering with this id"
         raise NotBookable(f"offering_id: {reason}", errors=[FieldError("offering_id", reason)])
     settings = AvailabilitySettings.from_json(offering.availability)
     travels = _travels(listing, offering)
-    return Bookable(listing, offering, settings, f"o{offering.id}", offering.price, travels)
+    key = slot_key(listing.id, offering.id)
+    return Bookable(listing, offering, settings, key, offering.price, travels)
 
 
 def _check_address(city: City, bookable: Bookable, request: BookingRequest) -> LatLng | None:

@@ -15,6 +15,11 @@ from geo.fields import PointField
 from marketplace.bookings.types import BookingState
 
 
+def slot_key(listing_id: int, offering_id: int | None) -> str:
+    """`Slot.bookable` of what is booked: an offering, or (None) a restaurant's tables."""
+    return f"o{offering_id}" if offering_id is not None else f"t{listing_id}"
+
+
 class Slot(Model):
     id = fields.BigIntField(primary_key=True)
     listing = fields.ForeignKeyField(

@@ -17,7 +17,7 @@ from marketplace.bookings.availability import (
     next_offered,
     offered_slots,
 )
-from marketplace.bookings.models import Booking, Slot
+from marketplace.bookings.models import Booking, Slot, slot_key
 from marketplace.bookings.types import ACTIVE, BookingState
 from marketplace.errors import NotFound, ValidationFailed
 
@@ -41,10 +41,6 @@ class BookableItem:
     offering: Offering | None
     settings: AvailabilitySettings
 
-    @property
-    def key(self) -> str:
-        return f"o{self.offering.id}" if self.offering else ""
-
 
 async def bookable_items(listing: Listing) -> list[BookableItem]:
     items: list[BookableItem] = []
@@ -61,17 +57,13 @@ async def bookable_items(listing: Listing) -> list[BookableItem]:
     return items
 
 
-def _bookable_key(listing: Listing, offering: Offering | None) -> str:
-    return f"o{offering.id}" if offering else f"t{listing.id}"
-
-
 async def _with_remaining(
     listing: Listing, offering: Offering | None, specs: list[SlotSpec]
 ) -> list[OpenSlot]:
     if not specs:
         return []
     rows = await Slot.filter(
-        bookable=_bookable_key(listing, offering),
+        bookable=slot_key(listing.id, offering.id if offering else None),
         starts_at__gte=specs[0].starts_at,
         starts_at__lte=specs[-1].starts_at,
     )
