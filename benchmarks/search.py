@@ -12,14 +12,14 @@ timing: a web process does not hold 100,000 documents as Python objects, and ful
 them would otherwise be timed as search latency. With --http the same mix goes through
 /api/v1/search of a live server with 8 concurrent clients (closed loop, in this process). The
 server is run as the Procfile runs production, on the embedded parts: SQLite (`taocity demo
-seed` + `taocity search reindex`), `uvicorn marketplace.asgi:app --workers 2` (one per core of
-the 2-core reference machine; `--workers` sets it) with JOBS_IN_WEB=false, so the web
-processes only serve and read the index, and one `taocity worker` process that runs the jobs
-and is the index's only writer (tantivy allows one writer per index). Searches are timed once
-that worker has applied the outbox rows the seed left (searches timed during that backlog would
-measure the writes, not a server in steady state);
-with --postgis the geo+text queries are answered by plain SQL (`ST_DWithin` +
-`name::text ILIKE`) on a private PostGIS cluster holding the same listings, as a peer line.
+seed` + `taocity search reindex`), `taocity serve --workers 2` (one process per core of the
+2-core reference machine, each on its own SO_REUSEPORT socket; `--workers` sets it) with
+JOBS_IN_WEB=false, so the web processes only serve and read the index, and one `taocity
+worker` process that runs the jobs and is the index's only writer (tantivy allows one writer per
+index). Searches are timed once that worker has applied the outbox rows the seed left (searches
+timed during that backlog would measure the writes, not a server in steady state). With
+--postgis the geo+text queries are answered by plain SQL (`ST_DWithin` + `name::text ILIKE`) on
+a private PostGIS cluster holding the same listings, as a peer line.
 """
 
 from __future__ import annotations
@@ -239,22 +239,43 @@ async def in_process(
 # --- through HTTP --------------------------------------------------------------------------------
 
 
-async def _clients(base: str, mix: list[dict[str, Any]]) -> tuple[list[float], int]:
-    import httpx
+def _request_line(params: dict[str, Any]) -> bytes:
+    from urllib.parse import urlencode
 
-    pending = list(enumerate(mix))
+    query = urlencode(params, doseq=True)
+    return f"GET /api/v1/search?{query} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
+
+
+async def _clients(base: str, mix: list[dict[str, Any]]) -> tuple[list[float], int]:
+    """8 kept-alive connections, each sending its next request when the last is answered.
+    Plain HTTP/1.1 on asyncio streams: the clients share the server's two cores, and a full
+    client library spends about 2 ms of CPU per request that the server would then lack."""
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base)
+    pending = [_request_line(params) for params in mix]
     samples: list[float] = []
     errors = 0
 
     async def client() -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        reader, writer = await asyncio.open_connection(where.hostname, where.port)
+        try:
             while pending:
-                _, params = pending.pop()
+                request = pending.pop()
                 t = time.perf_counter()
-                response = await http.get("/api/v1/search", params=params)
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                await reader.readexactly(length)
                 samples.append((time.perf_counter() - t) * 1000)
-                errors += response.status_code != 200
+                errors += head.split(b" ", 2)[1] != b"200"
+        finally:
+            writer.close()
 
     await asyncio.gather(*(client() for _ in range(CLIENTS)))
     return samples, errors
@@ -278,10 +299,9 @@ def _server(database_url: str, city_dir: Path, log_path: Path, workers: int) -> 
             self.worker = subprocess.Popen(
                 [*cli, "worker"], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
             )
-            uvicorn = [sys.executable, "-m", "uvicorn", "marketplace.asgi:app"]
             where = ["--host", "127.0.0.1", "--port", str(self.port)]
             self.process = subprocess.Popen(
-                [*uvicorn, *where, "--workers", str(workers), "--log-level", "warning"],
+                [*cli, "serve", *where, "--workers", str(workers), "--log-level", "warning"],
                 env=self.env,
                 cwd=REPO,
                 stdout=log,

@@ -1,10 +1,11 @@
 """Result cards: what a search hit shows of a listing, read for a whole page at once.
 
 A page of cards costs three queries whatever its size (listings, their active offerings' prices,
-their listing photos), each reading only the columns a card shows: no description, address,
-service area or reservations are decoded. Opening hours are compiled once per distinct stored
-schedule (`schedule_for`), and an opening state is reused until the next moment it can change
-(`stable_until`), so a busy results page does not redo the week's calendar for every hit.
+their listing photos), each reading only the columns a card shows (`listings.card_rows`): no
+description, address, service area or reservations are read. Opening hours are compiled once per
+distinct stored schedule (`schedule_for`), and an opening state is reused until the next moment
+it can change (`stable_until`), so a busy results page does not redo the week's calendar for
+every hit.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from geo.coords import LatLng
+from listings import card_rows
+from listings.card_rows import own_json, shared_json
 from listings.hours import Schedule, local_instant
 from listings.hours_display import OpeningState
-from listings.models import Listing, Offering
-from listings.photos.models import Photo
 from listings.pricing import PriceKind, headline_price
-from listings.types import ListingStatus, Vertical
+from listings.types import Vertical
 from marketplace.errors import ValidationFailed
 
 if TYPE_CHECKING:
@@ -32,22 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Names = dict[str, str]
-
-_LISTING_COLUMNS = (
-    "id",
-    "vertical",
-    "category",
-    "name",
-    "district",
-    "location",
-    "weekly_hours",
-    "hours_exceptions",
-    "closures",
-    "attributes",
-    "rating_avg",
-    "rating_count",
-)
-_PHOTO_COLUMNS = ("listing_id", "large_key", "small_key", "width", "height", "caption")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +104,20 @@ def hours_key(weekly: object, exceptions: object, closures: object) -> str:
 def schedule_for(
     listing_id: int, weekly: object, exceptions: object, closures: object
 ) -> tuple[Schedule | None, str]:
-    """The compiled schedule of these stored hours (None when they cannot be read) and its key."""
-    key = hours_key(weekly, exceptions, closures)
+    """The compiled schedule of these stored hours (None when they cannot be read) and its key.
+    The hours may come as the database's JSON texts: equal texts are equal hours, so the texts
+    themselves make the key and are decoded only when the key is new."""
+    if isinstance(weekly, str) and isinstance(exceptions, str) and isinstance(closures, str):
+        key = f"{weekly}\x1f{exceptions}\x1f{closures}"
+    else:
+        key = hours_key(weekly, exceptions, closures)
     found = _SCHEDULES.get(key)
     if found is None:
         try:
-            found = (Schedule.from_json(weekly, exceptions, closures),)
+            found = (
+                Schedule.from_json(shared_json(weekly), shared_json(exceptions),
+                                   shared_json(closures)),
+            )  # fmt: skip
         except ValidationFailed as exc:
             # hours written before today's rules (or by hand): the card says nothing about them
             log.warning("listing %s has unreadable hours: %s", listing_id, exc.message)
@@ -152,9 +145,9 @@ def stable_until(
     return until
 
 
-def _photo(row: tuple[Any, ...]) -> CardPhoto:
+def _photo(row: Any) -> CardPhoto:
     _, large, small, width, height, caption = row
-    return CardPhoto(large, small, int(width), int(height), dict(caption or {}))
+    return CardPhoto(large, small, int(width), int(height), dict(shared_json(caption) or {}))
 
 
 async def listing_cards(city: City, ids: list[int]) -> list[ListingCard]:
@@ -164,26 +157,16 @@ async def listing_cards(city: City, ids: list[int]) -> list[ListingCard]:
     by the outbox, and a card must never show what the public may not see."""
     if not ids:
         return []
-    rows = {
-        int(row[0]): row
-        for row in await Listing.filter(id__in=ids, status=ListingStatus.PUBLISHED).values_list(
-            *_LISTING_COLUMNS
-        )
-    }
+    rows = {int(row[0]): tuple(row) for row in await card_rows.listing_rows(list(ids))}
     if not rows:
         return []
     found = list(rows)
     prices: dict[int, list[tuple[int, bool]]] = {i: [] for i in found}
-    for listing_id, price, attributes in await Offering.filter(
-        listing_id__in=found, is_active=True
-    ).values_list("listing_id", "price", "attributes"):
-        prices[int(listing_id)].append((int(price), bool((attributes or {}).get("trial"))))
+    for listing_id, price, attributes in await card_rows.price_rows(found):
+        trial = bool((shared_json(attributes) or {}).get("trial"))
+        prices[int(listing_id)].append((int(price), trial))
     covers: dict[int, CardPhoto] = {}
-    for row in (
-        await Photo.filter(listing_id__in=found, offering_id__isnull=True)
-        .order_by("sort_order", "id")
-        .values_list(*_PHOTO_COLUMNS)
-    ):
+    for row in await card_rows.photo_rows(found):
         if int(row[0]) not in covers:
             covers[int(row[0])] = _photo(row)
     cards = []
@@ -197,20 +180,21 @@ async def listing_cards(city: City, ids: list[int]) -> list[ListingCard]:
         category = city.category(vertical, category_slug)
         district = city.area.district(district_slug) if district_slug else None
         schedule, key = schedule_for(listing_id, weekly, exceptions, closures)
+        lat, lng = card_rows.point_lat_lng(location)
         cards.append(
             ListingCard(
                 id=listing_id,
                 vertical=vertical,
                 category=category_slug,
                 category_name=dict(category.name) if category else {},
-                name=dict(name or {}),
+                name=dict(own_json(name) or {}),
                 district=district_slug,
                 district_name=dict(district.name) if district else {},
-                location=LatLng.from_point(location),
+                location=LatLng(lat=lat, lng=lng),
                 schedule=schedule,
-                rating_avg=rating_avg,
+                rating_avg=None if rating_avg is None else float(rating_avg),
                 rating_count=int(rating_count),
-                price=headline_price(vertical, attributes or {}, prices[listing_id]),
+                price=headline_price(vertical, shared_json(attributes) or {}, prices[listing_id]),
                 cover=covers.get(listing_id),
                 hours_key=key,
             )

@@ -82,11 +82,27 @@ def db_status() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the city in CITY_DIR on one uvicorn process (the embedded set-up)."""
-    import uvicorn
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    envvar="WEB_CONCURRENCY",
+    help="Serving processes, each on its own SO_REUSEPORT socket (WEB_CONCURRENCY).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies whose X-Forwarded-For/-Proto are trusted ('*' behind a platform router).",
+)
+@click.option("--log-level", default="info", show_default=True)
+def serve(host: str, port: int, workers: int, forwarded_allow_ips: str, log_level: str) -> None:
+    """Serve the city in CITY_DIR: one process (the embedded set-up) or several (production)."""
+    from marketplace.serving import ServeOptions
+    from marketplace.serving import serve as run
 
-    uvicorn.run("marketplace.asgi:app", host=host, port=port, proxy_headers=True)
+    run(ServeOptions(host, port, workers, forwarded_allow_ips, log_level))
 
 
 @main.command()
