@@ -34,6 +34,7 @@ from search.tantivy_query import (
     unscored,
 )
 from search.tantivy_schema import build_schema, to_tantivy
+from search.tantivy_vocabulary import Vocabulary, Words
 from search.text import Term, query_terms
 
 WRITER_HEAP = 50_000_000
@@ -50,6 +51,7 @@ class TantivyEngine:
         self._places = Places(self._builder)
         self._orderer = Orderer(self._builder)
         self._facet_counter = FacetCounter()
+        self._vocabulary = Vocabulary(path)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -80,6 +82,7 @@ class TantivyEngine:
             # dropping the writer releases the index's writer lock for another process
             self._writer = None
             self._index = None
+            self._vocabulary.forget()
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -97,6 +100,7 @@ class TantivyEngine:
                 writer.add_document(to_tantivy(doc))
             writer.commit()
             index.reload()
+            self._vocabulary.forget()
 
     async def upsert(self, documents: Sequence[ListingDocument]) -> None:  # type: ignore[override]
         await asyncio.to_thread(self._write, list(documents), [], False)
@@ -112,11 +116,22 @@ class TantivyEngine:
 
     # --- queries ---------------------------------------------------------------------------
 
+    def _vocabulary_for(self, terms: Sequence[Term]) -> Words | None:
+        """The index's Latin words, when a query word can match by prefix or with typos."""
+        if not has_typo_tiers(terms):
+            return None
+        return self._vocabulary.current(self._open())
+
     def _matches(
-        self, searcher: tantivy.Searcher, query: SearchQuery, terms: Sequence[Term], tiers: bool
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        terms: Sequence[Term],
+        tiers: bool,
+        vocabulary: Words | None,
     ) -> Matches:
         """Exactly the reference's matches; scored by word quality when `tiers`."""
-        words = self._builder.words(terms, scored=tiers)
+        words = self._builder.words(terms, tiers, vocabulary)
         filters = self._builder.filters(query)
         rest = all_of([*words, unscored(all_of(filters))]) if filters else all_of(words)
         place = self._places.resolve(searcher, query.geo, rest)
@@ -125,12 +140,17 @@ class TantivyEngine:
         return Matches(all_of([*words, unscored(all_of([*filters, place.query]))]), place.named)
 
     def _scores(
-        self, searcher: tantivy.Searcher, terms: Sequence[Term], page: list[tantivy.DocAddress]
+        self,
+        searcher: tantivy.Searcher,
+        terms: Sequence[Term],
+        vocabulary: Words | None,
+        page: list[tantivy.DocAddress],
     ) -> list[float]:
         """Word-quality scores of a page ordered by something else."""
         ids = integers(searcher, "id", page).tolist()
         only_page = unscored(self._builder.term_set("id", ids))
-        hits = all_hits(searcher, all_of([*self._builder.words(terms, True), only_page]), len(ids))
+        words = self._builder.words(terms, True, vocabulary)
+        hits = all_hits(searcher, all_of([*words, only_page]), len(ids))
         found = integers(searcher, "id", addresses(hits)).tolist()
         by_id = dict(zip(found, [score for score, _ in hits], strict=True))
         return [by_id[i] for i in ids]
@@ -138,19 +158,20 @@ class TantivyEngine:
     def _search(self, query: SearchQuery) -> SearchResults:
         started = time.perf_counter()
         terms = query_terms(query.text)
+        vocabulary = self._vocabulary_for(terms)
         searcher = self._open().searcher()
         if not searcher.num_docs:  # limit=0 crashes tantivy: an empty index answers here
             facets = {f.value: {} for f in query.facets}
             return SearchResults([], 0, facets, (time.perf_counter() - started) * 1000)
         tiers = has_typo_tiers(terms)
         relevance = tiers and query.sort is SortBy.RELEVANCE
-        matches = self._matches(searcher, query, terms, relevance)
+        matches = self._matches(searcher, query, terms, relevance, vocabulary)
         page = self._orderer.page(searcher, matches, query, relevance)
         ids = integers(searcher, "id", page.addresses).tolist()
         if page.scores is not None:
             exact = [exact_words(s, terms) for s in page.scores]
         elif tiers and ids:
-            scores = self._scores(searcher, terms, page.addresses)
+            scores = self._scores(searcher, terms, vocabulary, page.addresses)
             exact = [exact_words(s, terms) for s in scores]
         else:
             exact = [len(terms)] * len(ids)
@@ -166,7 +187,8 @@ class TantivyEngine:
         searcher = self._open().searcher()
         if not searcher.num_docs:
             return []
-        matches = self._matches(searcher, query, query_terms(query.text), tiers=False)
+        terms = query_terms(query.text)
+        matches = self._matches(searcher, query, terms, False, self._vocabulary_for(terms))
         where = addresses(all_hits(searcher, matches.query)) + addresses(matches.named)
         return sorted(integers(searcher, "id", where).tolist())
 

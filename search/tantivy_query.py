@@ -10,13 +10,13 @@ as the reference's (-exact, typos) and gives the number of exact words back.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Sequence
 
 import tantivy
 
 from search.interfaces import SearchQuery
 from search.tantivy_hours import minute_terms
+from search.tantivy_vocabulary import Words
 from search.text import Term
 
 Q = tantivy.Query
@@ -24,7 +24,7 @@ Occur = tantivy.Occur
 PREFIX = 1000.0  # a word found as a prefix; one typo scores PREFIX - 1, two PREFIX - 2
 SPAN = 1000.0  # what an exact word scores above a prefix; more than all typos of a query
 EXACT = PREFIX + SPAN
-PREFIX_CACHE = 4096  # prefix queries kept built; forgotten all at once beyond this
+FEW_TOKENS = 8  # up to this many alternatives of a word are merged term by term
 
 
 def all_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
@@ -60,8 +60,6 @@ def exact_words(score: float, terms: Sequence[Term]) -> int:
 class QueryBuilder:
     def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
-        self._prefixes: dict[str, tantivy.Query] = {}
-        self._prefixes_lock = threading.Lock()
 
     def term(self, field: str, value: object) -> tantivy.Query:
         return Q.term_query(self.schema, field, value)
@@ -71,49 +69,49 @@ class QueryBuilder:
             return Q.empty_query()
         return Q.term_set_query(self.schema, field, list(values))
 
+    def any_token(self, tokens: Sequence[str]) -> tantivy.Query:
+        """Listings with any of these tokens. A few are a union of term queries, which tantivy
+        merges as it goes; a term set reads every posting into a bit set first."""
+        if len(tokens) == 1:
+            return self.term("tokens", tokens[0])
+        if len(tokens) <= FEW_TOKENS:
+            return any_of([self.term("tokens", t) for t in tokens])
+        return self.term_set("tokens", tokens)
+
     def range(
         self, field: str, kind: tantivy.FieldType, low: object, high: object
     ) -> tantivy.Query:
         return Q.range_query(self.schema, field, kind, low, high)
 
-    def prefix(self, word: str) -> tantivy.Query:
-        """The words starting with `word`. Compiling the regex automaton costs more than a
-        search over a small match set, and a query only reads the index, so a built one is kept
-        for the next query with the same word."""
-        with self._prefixes_lock:
-            built = self._prefixes.get(word)
-        if built is None:
-            # words are [0-9a-z] only (see search.text), so nothing in them needs escaping
-            built = Q.regex_query(self.schema, "tokens", f"{word}.*")
-            with self._prefixes_lock:
-                if len(self._prefixes) >= PREFIX_CACHE:
-                    self._prefixes.clear()
-                self._prefixes[word] = built
-        return built
-
-    def word(self, term: Term, scored: bool) -> tantivy.Query:
+    def word(self, term: Term, scored: bool, vocabulary: Words | None) -> tantivy.Query:
+        """A query word. A Latin word's prefix and typo forms are the vocabulary's words that
+        match them (`search.tantivy_vocabulary`), searched as exact terms."""
         if term.word is None:
             grams = all_of([self.term("tokens", g) for g in term.grams])
             return Q.const_score_query(grams, EXACT) if scored else grams
-        options = [(EXACT, self.term("tokens", term.word))]
-        if term.prefix:
-            options.append((PREFIX, self.prefix(term.word)))
+        word = term.word
+        options: list[tuple[float, tuple[str, ...]]] = [(EXACT, (word,))]
+        if vocabulary is not None and term.prefix:
+            options.append((PREFIX, vocabulary.prefixed(word)))
         # scored: each distance separately, for its tier; else the widest alone
         distances = range(1, term.typos + 1) if scored else range(term.typos, term.typos + 1)
-        for distance in distances if term.typos else range(0):
-            fuzzy = Q.fuzzy_term_query(
-                self.schema, "tokens", term.word, distance=distance, transposition_cost_one=True
-            )
-            options.append((PREFIX - distance, fuzzy))
+        for distance in distances if vocabulary is not None and term.typos else range(0):
+            options.append((PREFIX - distance, vocabulary.within(word, distance)))
         if not scored:
-            return any_of([q for _, q in options])
-        scored_options = [Q.const_score_query(q, score) for score, q in options]
+            return self.any_token(sorted({t for _, tokens in options for t in tokens}))
+        scored_options = [
+            Q.const_score_query(self.any_token(tokens), score)
+            for score, tokens in options
+            if tokens
+        ]
         if len(scored_options) == 1:
             return scored_options[0]
         return Q.disjunction_max_query(scored_options)
 
-    def words(self, terms: Sequence[Term], scored: bool) -> list[tantivy.Query]:
-        return [self.word(t, scored) for t in terms]
+    def words(
+        self, terms: Sequence[Term], scored: bool, vocabulary: Words | None
+    ) -> list[tantivy.Query]:
+        return [self.word(t, scored, vocabulary) for t in terms]
 
     def filters(self, query: SearchQuery) -> list[tantivy.Query]:
         """Every filter but the geography, each exact."""
