@@ -7,4 +7,4 @@ from marketplace.city import load_city
 from marketplace.settings import Settings
 
 settings = Settings()
-app = create_app(load_city(settings.require_city_dir()), settings)
+app = create_app(load_city(settings.require_city_dir()), settings, serving=True)

@@ -134,7 +134,7 @@ class TantivyEngine:
         words = self._builder.words(terms, tiers, vocabulary)
         filters = self._builder.filters(query)
         rest = all_of([*words, unscored(all_of(filters))]) if filters else all_of(words)
-        place = self._places.resolve(searcher, query.geo, rest)
+        place = self._places.resolve(searcher, query.geo, rest, selective=bool(terms))
         if place.query is None:
             return Matches(rest, place.named)
         return Matches(all_of([*words, unscored(all_of([*filters, place.query]))]), place.named)

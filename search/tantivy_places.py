@@ -24,6 +24,9 @@ from search.tantivy_geo import circle_cover, within
 from search.tantivy_query import QueryBuilder, all_of, unscored
 
 FLOAT = tantivy.FieldType.Float
+# a circle's box holding at most this many word matches: they are all measured instead of
+# matching the circle's cells (see Places._few_in_box)
+FEW_IN_BOX = 1500
 AREA_CACHE = 50_000  # service areas kept decoded; forgotten all at once beyond this
 
 
@@ -47,6 +50,7 @@ class Resolved:
 class Places:
     def __init__(self, builder: QueryBuilder) -> None:
         self.q = builder
+        self.few_in_box = FEW_IN_BOX
         self._areas: dict[int, tuple[int, BaseGeometry]] = {}
         self._areas_lock = threading.Lock()
 
@@ -57,10 +61,15 @@ class Places:
         ]
 
     def resolve(
-        self, searcher: tantivy.Searcher, geo: GeoFilter | None, rest: tantivy.Query
+        self,
+        searcher: tantivy.Searcher,
+        geo: GeoFilter | None,
+        rest: tantivy.Query,
+        selective: bool = False,
     ) -> Resolved:
         """The geography's part of the matches. `rest` (the other parts of the query, scored as
-        the search is) limits the listings that have to be measured."""
+        the search is) limits the listings that have to be measured; `selective` says it is
+        likely to match few (it has words)."""
         if geo is None:
             return Resolved(None, [])
         if isinstance(geo, BoundingBox):
@@ -69,27 +78,46 @@ class Places:
         if isinstance(geo, InDistrict):
             return Resolved(self.q.term("district", geo.slug), [])
         if isinstance(geo, Radius):
+            if selective and (few := self._few_in_box(searcher, geo, rest)) is not None:
+                return few
             return self._radius(searcher, geo, rest)
         if isinstance(geo, ServesPoint):
             return Resolved(tantivy.Query.empty_query(), self._serves(searcher, geo.point, rest))
         raise TypeError(f"unknown geo filter {geo!r}")
 
     def _measured(self, searcher: tantivy.Searcher, candidates: tantivy.Query, geo: Radius) -> Hits:
-        hits = all_hits(searcher, candidates)
+        return self._inside(searcher, all_hits(searcher, candidates), geo)
+
+    def _inside(self, searcher: tantivy.Searcher, hits: Hits, geo: Radius) -> Hits:
         where = addresses(hits)
         lat, lng = floats(searcher, "lat", where), floats(searcher, "lng", where)
         inside = within(geo.center, geo.metres, lat, lng)
         return [h for h, yes in zip(hits, inside.tolist(), strict=True) if yes]
 
+    def _around(self, geo: Radius) -> tantivy.Query:
+        """The circle's bounding box, a little wider: float rounding never loses a candidate."""
+        sw, ne = bounding_box(geo.center, geo.metres)
+        pad = 1e-4  # degrees
+        return unscored(all_of(self._box(sw.lat - pad, sw.lng - pad, ne.lat + pad, ne.lng + pad)))
+
+    def _few_in_box(
+        self, searcher: tantivy.Searcher, geo: Radius, rest: tantivy.Query
+    ) -> Resolved | None:
+        """Every listing matching `rest` inside the circle, named one by one, when the circle's
+        box holds at most `few_in_box` of them (None otherwise). Words make `rest` selective, and
+        tantivy intersects them with the coordinate ranges by skipping through the columns,
+        where the circle's cells would each be read in full, in every pass of the search."""
+        candidates = all_hits(searcher, all_of([rest, self._around(geo)]), self.few_in_box + 1)
+        if len(candidates) > self.few_in_box:
+            return None
+        return Resolved(tantivy.Query.empty_query(), self._inside(searcher, candidates, geo))
+
     def _radius(self, searcher: tantivy.Searcher, geo: Radius, rest: tantivy.Query) -> Resolved:
         cover = circle_cover(geo.center, geo.metres)
         if cover is None:
-            sw, ne = bounding_box(geo.center, geo.metres)
-            pad = 1e-4  # degrees: float rounding never loses a candidate; all are measured
-            box = self._box(sw.lat - pad, sw.lng - pad, ne.lat + pad, ne.lng + pad)
             return Resolved(
                 tantivy.Query.empty_query(),
-                self._measured(searcher, all_of([rest, unscored(all_of(box))]), geo),
+                self._measured(searcher, all_of([rest, self._around(geo)]), geo),
             )
         edge_cells = unscored(self.q.term_set("cells", cover.edge))
         edge = self._measured(searcher, all_of([rest, edge_cells]), geo)

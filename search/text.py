@@ -95,6 +95,11 @@ def _jieba() -> Any:
     return jieba
 
 
+def prepare() -> None:
+    """Load the segmenter's dictionary now rather than on the first Chinese query."""
+    _jieba().initialize()
+
+
 def query_terms(text: str) -> list[Term]:
     runs = _RUN.findall(normalise(text))
     terms: list[Term] = []

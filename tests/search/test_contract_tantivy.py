@@ -70,6 +70,22 @@ async def test_search_contract(
     await run_case(case, *engines, corpus)
 
 
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_search_contract_through_circle_cells_only(
+    case: Case, corpus: Corpus, tmp_path: Path
+) -> None:
+    """The same cases with the box path for words in a circle switched off."""
+    engine, reference = TantivyEngine(tmp_path / "index"), ReferenceEngine()
+    engine._places.few_in_box = 0
+    for e in (engine, reference):
+        await e.prepare()
+        await e.upsert(corpus.documents)
+    try:
+        await run_case(case, engine, reference, corpus)
+    finally:
+        await engine.close()
+
+
 @pytest.mark.parametrize("name", list(MUTATIONS))
 async def test_writes_become_visible(
     name: str, engines: tuple[SearchEngine, ReferenceEngine], corpus: Corpus
