@@ -166,7 +166,13 @@ class TantivyEngine:
         tiers = has_typo_tiers(terms)
         relevance = tiers and query.sort is SortBy.RELEVANCE
         matches = self._matches(searcher, query, terms, relevance, vocabulary)
-        page = self._orderer.page(searcher, matches, query, relevance)
+        facets: dict[str, dict[str, int]] = {}
+        matched = None
+        if query.facets:
+            names = [f.value for f in query.facets]
+            named = addresses(matches.named)
+            facets, matched = self._facet_counter.count(searcher, matches.query, named, names)
+        page = self._orderer.page(searcher, matches, query, relevance, matched)
         ids = integers(searcher, "id", page.addresses).tolist()
         if page.scores is not None:
             exact = [exact_words(s, terms) for s in page.scores]
@@ -176,11 +182,6 @@ class TantivyEngine:
         else:
             exact = [len(terms)] * len(ids)
         hits = [Hit(i, d, float(e)) for i, d, e in zip(ids, page.distances, exact, strict=True)]
-        facets = {}
-        if query.facets:
-            names = [f.value for f in query.facets]
-            named = addresses(matches.named)
-            facets = self._facet_counter.count(searcher, matches.query, named, names)
         return SearchResults(hits, page.total, facets, (time.perf_counter() - started) * 1000)
 
     def _candidates(self, query: SearchQuery) -> list[int]:

@@ -15,6 +15,7 @@ import hashlib
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import tantivy
 
@@ -27,6 +28,7 @@ TAG_CODES = tuple(f"tag_code_{i}" for i in range(TAG_SLOTS))
 TAGS_OVERFLOW = "tags_overflow"
 EXTRA_TAGS = "tags_extra"  # a tag's 2nd, 3rd... occurrence in one listing, as `tag#1`, `tag#2`
 FACET_SIZE = 65_000  # distinct values a facet may have; tantivy's bucket limit
+MATCHED = "_matched"  # the aggregation counting every match
 
 
 def value_code(value: str) -> int:
@@ -86,19 +88,23 @@ class FacetCounter:
         matches: tantivy.Query,
         named: list[tantivy.DocAddress],
         facets: Sequence[str],
-    ) -> dict[str, dict[str, int]]:
-        """Counts of each facet's values over `matches` and the `named` listings (disjoint)."""
-        counts = self._aggregate(searcher, matches, facets)
+    ) -> tuple[dict[str, dict[str, int]], int]:
+        """Counts of each facet's values over `matches` and the `named` listings (disjoint), and
+        how many listings `matches` matches: the same pass over them tells, so an order that
+        needs the total need not count again."""
+        counts, matched = self._aggregate(searcher, matches, facets)
         if named:
             for facet in facets:
                 self._add_named(searcher, named, facet, counts[facet])
-        return counts
+        return counts, matched
 
     def _aggregate(
         self, searcher: tantivy.Searcher, matches: tantivy.Query, facets: Sequence[str]
-    ) -> dict[str, dict[str, int]]:
+    ) -> tuple[dict[str, dict[str, int]], int]:
         fields = [*facets, *([EXTRA_TAGS] if "tags" in facets else [])]
-        wanted = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
+        wanted: dict[str, Any] = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
+        if "vertical" not in facets:  # every listing has one vertical: its counts sum to all
+            wanted[MATCHED] = {"value_count": {"field": "id"}}
         found = searcher.aggregate(matches, wanted)
         counts: dict[str, dict[str, int]] = {}
         for field in fields:
@@ -109,7 +115,11 @@ class FacetCounter:
         for extra, n in counts.pop(EXTRA_TAGS, {}).items():
             tag = extra.rsplit("#", 1)[0]
             counts["tags"][tag] = counts["tags"].get(tag, 0) + n
-        return counts
+        if "vertical" in facets:
+            matched = sum(counts["vertical"].values())
+        else:
+            matched = int(found.get(MATCHED, {}).get("value") or 0)
+        return counts, matched
 
     def _tally(
         self,

@@ -123,6 +123,16 @@ class Cover:
     edge: list[str]
 
 
+def start_level(metres: float) -> int:
+    """The coarsest level whose cells can lie inside a circle of `metres`: a cell's side north to
+    south is at least 110,574 m per degree, so a cell taller than the diameter never does. The
+    walk starts there; coarser cells would only be split again, the same cells in the end."""
+    level = LEVELS - 1
+    while level > 0 and FINEST_DEG * (1 << level) * 110_000.0 > 2.0 * metres:
+        level -= 1
+    return level
+
+
 def circle_cover(origin: LatLng, metres: float) -> Cover | None:
     """The cells of the circle, or None where the approximation is not trusted (the caller then
     measures every candidate). Classification keeps a margin far above the approximation's
@@ -131,7 +141,7 @@ def circle_cover(origin: LatLng, metres: float) -> Cover | None:
     if not trusted(origin) or metres > TRUSTED_M:
         return None
     margin = 1.0 + 3e-3 * metres
-    level = LEVELS - 1
+    level = start_level(metres)
     pad_lat = (metres + margin) / 110_000.0
     pad_lng = pad_lat / max(math.cos(math.radians(abs(origin.lat) + 1.0)), 0.2)
     row0, col0 = _index(origin.lat - pad_lat, origin.lng - pad_lng)

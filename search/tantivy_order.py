@@ -61,8 +61,14 @@ class Orderer:
         self.q = builder
 
     def page(
-        self, searcher: tantivy.Searcher, matches: Matches, query: SearchQuery, tiers: bool
+        self,
+        searcher: tantivy.Searcher,
+        matches: Matches,
+        query: SearchQuery,
+        tiers: bool,
+        matched: int | None = None,
     ) -> Page:
+        """The requested page; `matched` is how many the index query matches, when known."""
         first = (query.page - 1) * query.page_size
         wanted = first + query.page_size
         origin = query.reference_point()
@@ -71,7 +77,7 @@ class Orderer:
         if tiers:
             return self._tiered(searcher, matches, origin, first, wanted)
         if origin is not None:
-            return self._nearest(searcher, matches, query, first, wanted)
+            return self._nearest(searcher, matches, query, first, wanted, matched)
         found = searcher.search(
             matches.query, limit=wanted, count=True, order_by_field="id", order=ASC
         )
@@ -125,11 +131,12 @@ class Orderer:
         query: SearchQuery,
         first: int,
         wanted: int,
+        matched: int | None,
     ) -> Page:
         origin = query.reference_point()
         assert origin is not None
         named = addresses(matches.named)
-        total = count(searcher, matches.query) + len(named)
+        total = (count(searcher, matches.query) if matched is None else matched) + len(named)
         if first >= total:
             return Page([], [], total)
         last = min(wanted, total)
