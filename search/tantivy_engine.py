@@ -143,9 +143,25 @@ class TantivyEngine:
         filters = self._builder.filters(query)
         rest = all_of([*words, unscored(all_of(filters))]) if filters else all_of(words)
         place = self._places.resolve(searcher, query.geo, rest, selective=bool(terms))
-        if place.query is None:
-            return Matches(rest, place.named)
-        return Matches(all_of([*words, unscored(all_of([*filters, place.query]))]), place.named)
+        if place.query is not None:
+            filters = [*filters, place.query]
+        restriction = unscored(all_of(filters)) if filters else None
+        if restriction is None:
+            return Matches(all_of(words), place.named)
+        return Matches(all_of([*words, restriction]), place.named, restriction)
+
+    @staticmethod
+    def _walks_tiers(
+        query: SearchQuery, terms: Sequence[Term], matches: Matches, relevance: bool
+    ) -> bool:
+        """One Latin word ranked by relevance, with no point and nothing named one by one."""
+        return (
+            relevance
+            and len(terms) == 1
+            and terms[0].word is not None
+            and query.reference_point() is None
+            and not matches.named
+        )
 
     def _scores(
         self,
@@ -180,7 +196,14 @@ class TantivyEngine:
             names = [f.value for f in query.facets]
             named = addresses(matches.named)
             facets, matched = self._facet_counter.count(searcher, matches.query, named, names)
-        page = self._orderer.page(searcher, matches, query, relevance, matched)
+        if self._walks_tiers(query, terms, matches, relevance) and vocabulary is not None:
+            first = (query.page - 1) * query.page_size
+            tiers = self._builder.tiers(terms[0], vocabulary)
+            page = self._orderer.tier_walk(
+                searcher, tiers, matches.restriction, first, first + query.page_size
+            )
+        else:
+            page = self._orderer.page(searcher, matches, query, relevance, matched)
         ids = integers(searcher, "id", page.addresses).tolist()
         if page.scores is not None:
             exact = [exact_words(s, terms) for s in page.scores]

@@ -46,6 +46,8 @@ class Matches:
 
     query: tantivy.Query
     named: Hits
+    # the query's filters and geography without its words (None: nothing but words)
+    restriction: tantivy.Query | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,33 @@ class Orderer:
         return _nearest_page(origin, where, lat, lng, ids, first, last, total)
 
     # --- relevance scores ----------------------------------------------------------------
+
+    def tier_walk(
+        self,
+        searcher: tantivy.Searcher,
+        tiers: list[tuple[float, tantivy.Query]],
+        restriction: tantivy.Query | None,
+        first: int,
+        wanted: int,
+    ) -> Page:
+        """Relevance without a point for one word: its tiers best first, each in id order, so
+        tantivy hands over a page's worth of each and counts the rest; nothing is loaded whole.
+        (`_tiered` loads every match: 15 ms for a typo of a word 10,000 listings have.)"""
+        chosen: list[tantivy.DocAddress] = []
+        scores: list[float] = []
+        start = 0
+        for score, tier in tiers:
+            query = tier if restriction is None else all_of([tier, restriction])
+            need = wanted - start
+            if need <= 0:
+                start += count(searcher, query)
+                continue
+            found = searcher.search(query, limit=need, count=True, order_by_field="id", order=ASC)
+            hits = addresses(found.hits)[max(first - start, 0) :]
+            chosen += hits
+            scores += [score] * len(hits)
+            start += int(found.count)
+        return Page(chosen, [None] * len(chosen), start, scores)
 
     def _tiered(
         self,

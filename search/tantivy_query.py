@@ -108,6 +108,29 @@ class QueryBuilder:
             return scored_options[0]
         return Q.disjunction_max_query(scored_options)
 
+    def tiers(self, term: Term, vocabulary: Words) -> list[tuple[float, tantivy.Query]]:
+        """A Latin word's listings split by how well it matches them, best first: each listing
+        in exactly one tier, the one its score (see `word`) puts it in."""
+        assert term.word is not None
+        options: list[tuple[float, tuple[str, ...]]] = [(EXACT, (term.word,))]
+        if term.prefix:
+            options.append((PREFIX, vocabulary.prefixed(term.word)))
+        for distance in range(1, term.typos + 1):
+            options.append((PREFIX - distance, vocabulary.within(term.word, distance)))
+        found: list[tuple[float, tantivy.Query]] = []
+        better: set[str] = set()
+        for score, tokens in options:
+            new = sorted(set(tokens) - better)
+            if new:
+                tier = self.any_token(new)
+                if better:
+                    tier = Q.boolean_query(
+                        [(Occur.Must, tier), (Occur.MustNot, self.any_token(sorted(better)))]
+                    )
+                found.append((score, tier))
+            better |= set(tokens)
+        return found
+
     def words(
         self, terms: Sequence[Term], scored: bool, vocabulary: Words | None
     ) -> list[tantivy.Query]:

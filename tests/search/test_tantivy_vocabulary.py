@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import string
+from dataclasses import replace
 from pathlib import Path
 
 from listings.types import Vertical
@@ -61,3 +62,36 @@ async def test_a_reader_finds_by_typo_and_prefix_the_words_another_writer_just_c
     assert await _ids(reader, "dumpilng") == []
     await writer.close()
     await reader.close()
+
+
+async def test_pages_of_one_word_in_tiers_follow_the_reference_to_the_last_page(
+    tmp_path: Path,
+) -> None:
+    """One word ranked city-wide: exact, prefix, one-typo and two-typo matches, each tier walked
+    in id order; every page, at several sizes, with and without a filter."""
+    from search.reference import ReferenceEngine
+
+    rng = random.Random(11)
+    forms = ["restaurants", "restaurantsx", "restuarants", "retsuarants", "restaurantz", "other"]
+    docs = [
+        replace(
+            _doc(i, f"{rng.choice(forms)} {rng.choice(forms)}"),
+            vertical=rng.choice([Vertical.RESTAURANT, Vertical.SHOP]),
+        )
+        for i in range(1, 121)
+    ]
+    engine, reference = TantivyEngine(tmp_path), ReferenceEngine()
+    for e in (engine, reference):
+        await e.prepare()
+        await e.upsert(docs)
+    for text in ("restaurants", "restaurant", "restuarants"):
+        for size in (1, 7, 50):
+            for verticals in ((), (Vertical.SHOP,)):
+                for page in range(1, 120 // size + 3):
+                    query = SearchQuery(text=text, page=page, page_size=size, verticals=verticals)
+                    got, want = await engine.search(query), await reference.search(query)
+                    assert got.total == want.total, query
+                    assert [(h.listing_id, h.score) for h in got.hits] == [
+                        (h.listing_id, h.score) for h in want.hits
+                    ], query
+    await engine.close()
