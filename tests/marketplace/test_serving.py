@@ -91,9 +91,11 @@ def test_each_serving_process_has_its_own_socket_and_a_dead_one_is_replaced(
             tmp_path / "serve.log"
         ).read_text()
         first = _children(server.pid)
+        # each binds its socket once its app is imported: wait for both
+        assert _wait(lambda: all(len(_listening_inodes(pid, port)) == 1 for pid in first))
         sockets = [_listening_inodes(pid, port) for pid in first]
         # one listening socket each, and not the same one (a shared socket has one inode)
-        assert all(len(s) == 1 for s in sockets) and sockets[0] != sockets[1]
+        assert sockets[0] != sockets[1]
 
         os.kill(first[0], signal.SIGKILL)
         assert _wait(lambda: first[0] not in _children(server.pid)
