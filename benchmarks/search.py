@@ -287,7 +287,6 @@ def _server(database_url: str, city_dir: Path, log_path: Path, workers: int) -> 
     """A LiveServer run as production runs: `workers` uvicorn processes that only serve, and one
     `taocity worker` that runs the jobs and alone writes the index."""
     import subprocess
-    import urllib.request
 
     from tests.support.live_server import REPO, LiveServer
 
@@ -309,28 +308,11 @@ def _server(database_url: str, city_dir: Path, log_path: Path, workers: int) -> 
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None or self.worker.poll() is not None:
-                    raise RuntimeError(
-                        f"server exited: {self.log_path.read_text('utf-8', 'replace')}"
-                    )
-                try:
-                    with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                        if response.status == 200:
-                            return
-                except OSError:
-                    time.sleep(0.2)
-            raise RuntimeError("server did not answer /healthz within 60 s")
+            self.wait_healthy([self.process, self.worker], 60)
 
         def stop(self) -> None:
             super().stop()
-            if self.worker is not None:
-                self.worker.terminate()
-                try:
-                    self.worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.worker.kill()
+            self.end(self.worker)
 
     return ProductionShaped(database_url, city_dir, log_path)
 

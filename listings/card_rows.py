@@ -18,20 +18,18 @@ from tortoise import connections
 
 from listings.types import ListingStatus
 
-LISTING_COLUMNS = (
-    "id, vertical, category, name, district, location, weekly_hours, hours_exceptions, "
-    "closures, attributes, rating_avg, rating_count"
+_LISTINGS = (
+    "SELECT id, vertical, category, name, district, location, weekly_hours, hours_exceptions, "
+    "closures, attributes, rating_avg, rating_count "
+    "FROM listings WHERE status = {p0} AND id IN ({ids})"
 )
-PHOTO_COLUMNS = "listing_id, large_key, small_key, width, height, caption"
-
-_LISTINGS = "SELECT {columns} FROM listings WHERE status = {p0} AND id IN ({ids})"
 _PRICES = (
     "SELECT listing_id, price, attributes FROM offerings "
     "WHERE is_active = {p0} AND listing_id IN ({ids})"
 )
 _PHOTOS = (
-    "SELECT {columns} FROM photos WHERE offering_id IS NULL AND listing_id IN ({ids}) "
-    "ORDER BY listing_id, sort_order, id"
+    "SELECT listing_id, large_key, small_key, width, height, caption FROM photos "
+    "WHERE offering_id IS NULL AND listing_id IN ({ids}) ORDER BY listing_id, sort_order, id"
 )
 
 
@@ -44,11 +42,7 @@ def statement(template: str, dialect: str, count: int) -> str:
         marks = [f"${i}" for i in range(1, count + leading + 1)]
     else:
         marks = ["?"] * (count + leading)
-    return template.format(
-        p0=marks[0] if leading else "",
-        ids=", ".join(marks[leading:]),
-        columns=PHOTO_COLUMNS if "photos" in template else LISTING_COLUMNS,
-    )
+    return template.format(p0=marks[0] if leading else "", ids=", ".join(marks[leading:]))
 
 
 @lru_cache(maxsize=16384)
@@ -87,7 +81,7 @@ async def _rows(template: str, leading: list[Any], ids: list[int]) -> list[Any]:
 
 
 async def listing_rows(ids: list[int]) -> list[Any]:
-    """Published listings among `ids`: the columns in LISTING_COLUMNS' order."""
+    """Published listings among `ids`: the columns in _LISTINGS' order."""
     return await _rows(_LISTINGS, [ListingStatus.PUBLISHED.value], ids)
 
 

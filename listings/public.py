@@ -20,6 +20,7 @@ from geo.coords import LatLng
 from listings import onboarding
 
 # result cards are read a page at a time there; named here with the other public reads
+from listings.cards import CardPhoto as PublicPhoto
 from listings.cards import ListingCard as ListingCard
 from listings.cards import listing_cards as listing_cards
 from listings.errors import ListingNotFound
@@ -40,15 +41,6 @@ log = logging.getLogger(__name__)
 Names = dict[str, str]
 # one sentence for every invisible listing, shown to people (the web layer translates it)
 NOT_AVAILABLE = "This listing does not exist or is not open to the public."
-
-
-@dataclass(frozen=True, slots=True)
-class PublicPhoto:
-    large_key: str
-    small_key: str
-    width: int
-    height: int
-    caption: Names
 
 
 @dataclass(frozen=True, slots=True)

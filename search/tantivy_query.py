@@ -83,20 +83,31 @@ class QueryBuilder:
     ) -> tantivy.Query:
         return Q.range_query(self.schema, field, kind, low, high)
 
+    @staticmethod
+    def _forms(
+        term: Term, vocabulary: Words | None, distances: range
+    ) -> list[tuple[float, tuple[str, ...]]]:
+        """(score, tokens) of each way a Latin word can match, best first: itself, the words it
+        starts (the last word), the words `distances` edits away."""
+        assert term.word is not None
+        forms: list[tuple[float, tuple[str, ...]]] = [(EXACT, (term.word,))]
+        if vocabulary is None:
+            return forms
+        if term.prefix:
+            forms.append((PREFIX, vocabulary.prefixed(term.word)))
+        for distance in distances if term.typos else range(0):
+            forms.append((PREFIX - distance, vocabulary.within(term.word, distance)))
+        return forms
+
     def word(self, term: Term, scored: bool, vocabulary: Words | None) -> tantivy.Query:
         """A query word. A Latin word's prefix and typo forms are the vocabulary's words that
         match them (`search.tantivy_vocabulary`), searched as exact terms."""
         if term.word is None:
             grams = all_of([self.term("tokens", g) for g in term.grams])
             return Q.const_score_query(grams, EXACT) if scored else grams
-        word = term.word
-        options: list[tuple[float, tuple[str, ...]]] = [(EXACT, (word,))]
-        if vocabulary is not None and term.prefix:
-            options.append((PREFIX, vocabulary.prefixed(word)))
         # scored: each distance separately, for its tier; else the widest alone
         distances = range(1, term.typos + 1) if scored else range(term.typos, term.typos + 1)
-        for distance in distances if vocabulary is not None and term.typos else range(0):
-            options.append((PREFIX - distance, vocabulary.within(word, distance)))
+        options = self._forms(term, vocabulary, distances)
         if not scored:
             return self.any_token(sorted({t for _, tokens in options for t in tokens}))
         scored_options = [
@@ -111,12 +122,7 @@ class QueryBuilder:
     def tiers(self, term: Term, vocabulary: Words) -> list[tuple[float, tantivy.Query]]:
         """A Latin word's listings split by how well it matches them, best first: each listing
         in exactly one tier, the one its score (see `word`) puts it in."""
-        assert term.word is not None
-        options: list[tuple[float, tuple[str, ...]]] = [(EXACT, (term.word,))]
-        if term.prefix:
-            options.append((PREFIX, vocabulary.prefixed(term.word)))
-        for distance in range(1, term.typos + 1):
-            options.append((PREFIX - distance, vocabulary.within(term.word, distance)))
+        options = self._forms(term, vocabulary, range(1, term.typos + 1))
         found: list[tuple[float, tantivy.Query]] = []
         better: set[str] = set()
         for score, tokens in options:

@@ -73,9 +73,13 @@ class LiveServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        self.wait_healthy([self.process], 30)
+
+    def wait_healthy(self, processes: list[subprocess.Popen[bytes]], seconds: float) -> None:
+        """Until /healthz answers 200; fails at once if one of `processes` exits meanwhile."""
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if any(p.poll() is not None for p in processes):
                 raise RuntimeError(f"server exited: {self.log_path.read_text(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
@@ -83,12 +87,16 @@ class LiveServer:
                         return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("server did not answer /healthz within 30 s")
+        raise RuntimeError(f"server did not answer /healthz within {seconds:g} s")
+
+    @staticmethod
+    def end(process: subprocess.Popen[bytes] | None) -> None:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        self.end(self.process)
