@@ -36,6 +36,12 @@ class DatabaseUrlError(MarketplaceError):
     code = "database_url"
 
 
+class PostgisMissing(MarketplaceError):
+    """The database lacks the PostGIS extension and this role may not create it."""
+
+    code = "postgis_missing"
+
+
 def connection_config(database_url: str) -> dict[str, Any]:
     """Tortoise connection settings for a `postgres://` or `sqlite://` URL."""
     scheme = database_url.split("://", 1)[0]
@@ -84,8 +90,67 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
+# SQLSTATEs of CREATE EXTENSION refused: insufficient_privilege, and the extension's files
+# absent on the server (undefined_file)
+_NOT_ALLOWED = "42501"
+_NOT_INSTALLED = "58P01"
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver error, looked for through Tortoise's wrapping."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if state := getattr(seen, "sqlstate", None):
+            return str(state)
+        inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = seen.__cause__ or inner
+    return None
+
+
+async def ensure_postgis(database_url: str) -> None:
+    """Before any migration writes anything: make sure PostGIS is there, or say who must add it.
+
+    PostGIS is not a trusted extension, so a role that owns its database still cannot create it;
+    a superuser runs `CREATE EXTENSION postgis` once. Checked here rather than inside the first
+    migration so that a refusal leaves the database exactly as it was (no migration table, no
+    half-applied step), whatever migrations come later.
+    """
+    config = connection_config(database_url)
+    if config["engine"] == "geo.sqlite_backend":
+        return
+    name = config["credentials"].get("database", "")
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        conn = connections.get("default")
+        _, rows = await conn.execute_query(
+            "SELECT 1 FROM pg_extension WHERE extname = 'postgis'"
+        )
+        if rows:
+            return
+        try:
+            # a superuser (or a managed service's admin role) may create it itself
+            await conn.execute_script("CREATE EXTENSION IF NOT EXISTS postgis")
+        except Exception as exc:
+            state = _sqlstate(exc)
+            if state == _NOT_ALLOWED:
+                raise PostgisMissing(
+                    f'the database "{name}" lacks the postgis extension; as a superuser run: '
+                    f'CREATE EXTENSION postgis; in database "{name}"'
+                ) from None
+            if state == _NOT_INSTALLED:
+                raise PostgisMissing(
+                    f'the database server of "{name}" has no PostGIS installed; install '
+                    "PostGIS 3 for its PostgreSQL (Debian: postgresql-15-postgis-3), then as a "
+                    f'superuser run: CREATE EXTENSION postgis; in database "{name}"'
+                ) from None
+            raise
+    finally:
+        await Tortoise.close_connections()
+
+
 async def migrate(database_url: str) -> list[str]:
     """Apply every pending migration; returns the names applied."""
+    await ensure_postgis(database_url)
     applied: list[str] = []
 
     def progress(event: str, app_label: str, name: str) -> None:

@@ -17,7 +17,12 @@ def search_group() -> None:
 @search_group.command("reindex")
 @click.option("--batch", default=500, show_default=True, type=click.IntRange(min=1))
 def reindex_command(batch: int) -> None:
-    """Clear CITY_DIR's index and index every published listing in DATABASE_URL."""
+    """Clear CITY_DIR's index and index every published listing in DATABASE_URL.
+
+    Outbox rows the rebuild made redundant are removed, so a worker started afterwards does not
+    write the same listings again. With the embedded index, stop the worker first: an index has
+    one writer.
+    """
     # imported here so that `taocity --help` does not load the ORM and the engine
     from marketplace import db
     from marketplace.city import load_city
@@ -35,6 +40,9 @@ def reindex_command(batch: int) -> None:
         finally:
             await engine.close()
             await db.close_db()
-        return f"indexed {report.indexed} listing(s) in {report.seconds:.2f} s"
+        return (
+            f"indexed {report.indexed} listing(s) in {report.seconds:.2f} s; "
+            f"{report.cleared} outbox row(s) made redundant removed"
+        )
 
     click.echo(asyncio.run(run()))
