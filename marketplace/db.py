@@ -122,9 +122,7 @@ async def ensure_postgis(database_url: str) -> None:
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     try:
         conn = connections.get("default")
-        _, rows = await conn.execute_query(
-            "SELECT 1 FROM pg_extension WHERE extname = 'postgis'"
-        )
+        _, rows = await conn.execute_query("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
         if rows:
             return
         try:
