@@ -2,10 +2,11 @@
 
 The commands come from the README itself (the fenced blocks after a `<!-- checklist: KIND -->`
 marker, in order) and the process lines from the Procfile, so the documentation and this test
-cannot drift apart. They run through bash, as an operator would paste them, with two local facts
-substituted: the cluster listens on a free port instead of `localhost:5432`, and `taocity` is this
-checkout's installed command (the `install` block is the one not run: installing from the
-network is not this test's business). The app's role is an ordinary login role, not a superuser.
+cannot drift apart. They run through bash, as an operator would paste them, with three local
+facts substituted: the cluster and the web processes listen on free ports (instead of
+`localhost:5432` and `PORT=8000`), and `taocity` is this checkout's installed command (the
+`install` block is the one not run: installing from the network is not this test's business).
+The app's role is an ordinary login role, not a superuser.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Operator:
     def __init__(self, app_dir: Path, port: int) -> None:
         self.app_dir = app_dir
         self.port = port
+        self.web_port = free_port()
         base = {k: v for k, v in os.environ.items() if not OURS.match(k)}
         path = os.pathsep.join([str(Path(sys.executable).parent), str(PG_BIN), base["PATH"]])
         self.app_env = {**base, "PATH": path}
@@ -71,6 +73,7 @@ class Operator:
 
     def script(self, commands: str, *, as_app: bool) -> str:
         commands = commands.replace("@localhost:5432/", f"@127.0.0.1:{self.port}/")
+        commands = commands.replace("\nPORT=8000\n", f"\nPORT={self.web_port}\n")
         return f"{LOAD_ENV}\n{commands}" if as_app else commands
 
     def run(
@@ -191,10 +194,9 @@ def test_the_production_checklist_works_as_written(cluster: PostgisCluster, tmp_
     assert op.sql("SELECT count(*) FROM listings WHERE status = 'published'") == "4"
 
     processes = procfile()
-    port = free_port()
-    web = op.start(processes["web"], tmp_path / "web.log", PORT=str(port), WEB_CONCURRENCY="2")
+    web = op.start(processes["web"], tmp_path / "web.log")
     worker = op.start(processes["worker"], tmp_path / "worker.log")
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{op.web_port}"
     try:
         _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, "/healthz to answer 200")
 
