@@ -43,6 +43,8 @@ ROLE_TEXT: dict[Role, str] = {
 
 
 async def home(request: Request) -> Response:
+    # drawn without the database if need be: counted by the index, as for a visitor
+    await account_if_reachable(request)
     try:
         total = await listings.count_published_listings()
         by_vertical = await listings.count_by_vertical()
@@ -51,7 +53,6 @@ async def home(request: Request) -> Response:
             raise
         # the index counts the same published listings (give or take the outbox's lag)
         total, by_vertical = await counts_from_index(request)
-        await account_if_reachable(request)
     tiles = [
         VerticalTile(v, title, blurb, v.value, by_vertical.get(v, 0))
         for v, (title, blurb) in VERTICAL_TEXT.items()
