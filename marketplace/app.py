@@ -21,6 +21,7 @@ from search.factory import engine_for
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import Catalogs
 from web.middleware.csrf import CsrfMiddleware
+from web.middleware.faults import FaultsMiddleware
 from web.middleware.headers import SecurityHeadersMiddleware
 from web.middleware.locale import LocaleMiddleware
 from web.middleware.session import session_middleware
@@ -81,6 +82,9 @@ def create_app(
         routes=all_routes(),
         middleware=[
             Middleware(SecurityHeadersMiddleware),
+            # inside the headers, so its answers carry them; outside the rest, so it catches
+            # their errors too, and ends the request without dropping the connection
+            Middleware(FaultsMiddleware),
             session_middleware(settings),
             Middleware(
                 LocaleMiddleware,

@@ -6,9 +6,13 @@ PostGIS's spatial function names (geo.sqlite_backend). One set of native migrati
 
 from __future__ import annotations
 
+import socket
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
@@ -40,6 +44,64 @@ class PostgisMissing(MarketplaceError):
     """The database lacks the PostGIS extension and this role may not create it."""
 
     code = "postgis_missing"
+
+
+class DatabaseUnavailable(MarketplaceError):
+    """The database cannot be reached just now; the same request should work once it is back."""
+
+    code = "unavailable"
+    status = 503
+    retry_after_s = 5
+
+
+# PostgreSQL says it cannot serve now (starting, shutting down, out of connections) or the
+# connection broke (SQLSTATE classes 08, 57 and 53300). Not every asyncpg error: a bad value or
+# a constraint is our fault or the client's, and must stay what it is.
+_POSTGRES_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.TooManyConnectionsError,
+)
+# SQLite's words for a file it cannot open, or a lock held past the busy timeout.
+_SQLITE_UNAVAILABLE = ("unable to open database", "database is locked", "disk i/o error")
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps: chained causes, and the original Tortoise keeps in its args."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot be reached now (rather than a bug or bad input).
+
+    The one place that knows how each driver says so: refused or broken connections (asyncpg
+    raises them raw; Tortoise's DBConnectionError is a ConnectionError too), PostgreSQL
+    shutting down or starting up (CannotConnectNowError), connections closed under a query,
+    host lookups that fail, and SQLite files that cannot be opened or stay locked."""
+    for cause in _causes(exc):
+        if isinstance(cause, DatabaseUnavailable | ConnectionError | socket.gaierror):
+            return True
+        if isinstance(cause, _POSTGRES_UNAVAILABLE):
+            return True
+        if isinstance(cause, asyncpg.InterfaceError) and "closed" in str(cause):
+            return True
+        if isinstance(cause, sqlite3.OperationalError):
+            if any(words in str(cause).lower() for words in _SQLITE_UNAVAILABLE):
+                return True
+        # asyncio's "Multiple exceptions: [Errno 111] Connect call failed ..." when every
+        # address of a host refused: a bare OSError whose parts were connection errors
+        if type(cause) is OSError and "Connect call failed" in str(cause):
+            return True
+    return False
 
 
 def connection_config(database_url: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from marketplace.accounts.errors import LoginRequired
+from marketplace.db import DatabaseUnavailable, is_unavailable
 from marketplace.errors import MarketplaceError, RateLimited
 from web.i18n import N_, translator
 from web.templating import render
@@ -45,6 +46,11 @@ _DEFAULT_MESSAGES: dict[int, str] = {
     500: N_("Sorry, this did not work. Please try again in a moment."),
     503: N_("Please try again in a moment."),
 }
+# While the database cannot be reached: the page and the API say so, and when to come back.
+UNAVAILABLE_TITLE = N_("Briefly unavailable")
+UNAVAILABLE_MESSAGE = N_(
+    "The service is briefly unavailable while we reconnect. Please try again in a few seconds."
+)
 _FIELD_LABELS: dict[str, str] = {
     "identifier": N_("Phone number or e-mail"),
     "password": N_("Password"),
@@ -60,7 +66,7 @@ def is_api(request: Request) -> bool:
 
 
 def _headers(exc: MarketplaceError) -> dict[str, str]:
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | DatabaseUnavailable):
         return {"Retry-After": str(exc.retry_after_s)}
     return {}
 
@@ -86,12 +92,13 @@ async def _page(
     *,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    title: str | None = None,
 ) -> Response:
     try:
         _ = translator(request)
         context = {
             "status": status,
-            "title": _(_TITLES.get(status, _TITLES[400])),
+            "title": _(title or _TITLES.get(status, _TITLES[400])),
             "message": _(message) if message else "",
             "errors": [_labelled(_, e) for e in errors or []],
         }
@@ -129,6 +136,10 @@ async def error_response(request: Request, exc: MarketplaceError) -> Response:
         )
     if isinstance(exc, LoginRequired):
         return login_redirect(request)
+    if isinstance(exc, DatabaseUnavailable):
+        return await _page(
+            request, exc.status, exc.message, headers=_headers(exc), title=UNAVAILABLE_TITLE
+        )
     # A ValidationFailed message is "field: reason"; on a page the per-field list says it better.
     message = "" if errors else exc.message
     return await _page(request, exc.status, message, errors=errors, headers=_headers(exc))
@@ -149,12 +160,37 @@ async def http_exception_handler(request: Request, exc: HTTPException) -> Respon
     return await _page(request, status, message, headers=headers)
 
 
-async def server_error_handler(request: Request, exc: Exception) -> Response:
+async def _internal_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api(request):
         body = _body(request, "internal", _DEFAULT_MESSAGES[500], [])
         return JSONResponse(body, status_code=500)
     return await _page(request, 500, _DEFAULT_MESSAGES[500])
+
+
+async def unexpected_error_response(request: Request, exc: Exception) -> Response:
+    """The answer to an exception nothing handled: raised outside the routes (a middleware),
+    the database out of reach (503, whatever the route), or a bug (500, traceback logged)."""
+    if isinstance(exc, MarketplaceError):
+        return await error_response(request, exc)
+    if isinstance(exc, HTTPException):
+        return await http_exception_handler(request, exc)
+    if is_unavailable(exc):
+        # one line per request: during an outage a traceback each time would drown the log
+        log.warning(
+            "database unavailable on %s %s: %s: %s",
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+            exc,
+        )
+        return await error_response(request, DatabaseUnavailable(UNAVAILABLE_MESSAGE))
+    return await _internal_error(request, exc)
+
+
+async def server_error_handler(request: Request, exc: Exception) -> Response:
+    # Only reached for errors outside web.middleware.faults (which answers everything inside).
+    return await unexpected_error_response(request, exc)
 
 
 EXCEPTION_HANDLERS: dict[Any, Callable[..., Awaitable[Response]]] = {

@@ -1,5 +1,12 @@
 """Running a resident's search for a request and wording each hit; shared by the JSON API and
-the results page so both show the same cards, prices and opening badges."""
+the results page so both show the same cards, prices and opening badges.
+
+The index answers without the database, but a card's name, price and photo come from it. While
+the database cannot be reached, a search still answers: the total and facets from the index, and
+the hits whose cards this process showed recently (kept for that purpose only), marked as not
+complete. A resident then still finds the places they were looking at, and is told the rest
+will be back in a moment, rather than losing search along with booking.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from geo.areas import pick_name
 from listings.cards import ListingCard, Memo, listing_cards, stable_until
 from listings.hours_display import opening_state
 from listings.types import Vertical
+from marketplace.db import is_unavailable
 from search.city_query import SearchParams, build_query
 from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable
 from web.i18n import N_, request_locale, translator
@@ -36,6 +44,13 @@ class Found:
     query: SearchQuery
     results: SearchResults
     hits: list[dict[str, Any]]
+    # False while the database is unreachable: only hits with a recently shown card are listed
+    complete: bool = True
+
+
+# Cards kept per process for answering while the database is unreachable; bounded, so a city of
+# any size costs at most this many cards (a few MiB).
+KNOWN_CARDS = 5000
 
 
 UNAVAILABLE = N_("Search is unavailable right now; please try again in a moment.")
@@ -57,14 +72,35 @@ class _Memos:
     prices: Memo[tuple[str, int, str], str]
     # (hours key, locale) -> (valid from, valid until, the opening JSON)
     openings: Memo[tuple[str, str], tuple[datetime, datetime, dict[str, Any]]]
+    # listing id -> its card as last read (None: not public any more); read only in an outage
+    cards: Memo[int, ListingCard | None]
 
 
 def _memos(request: Request) -> _Memos:
     state = request.app.state
     memos = getattr(state, "card_memos", None)
     if memos is None:
-        memos = state.card_memos = _Memos(prices=Memo(4096), openings=Memo(16384))
+        memos = state.card_memos = _Memos(
+            prices=Memo(4096), openings=Memo(16384), cards=Memo(KNOWN_CARDS)
+        )
     return memos
+
+
+async def cards_for(request: Request, ids: list[int]) -> tuple[list[ListingCard], bool]:
+    """The cards of `ids` in order, and whether they are all there: from the database, or,
+    while it cannot be reached, the ones this process read last (never a card since hidden)."""
+    known = _memos(request).cards
+    try:
+        cards = await listing_cards(request.app.state.city, ids)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        remembered = [card for i in ids if (card := known.get(i)) is not None]
+        return remembered, False
+    fresh = {card.id: card for card in cards}
+    for listing_id in ids:
+        known.put(listing_id, fresh.get(listing_id))
+    return cards, True
 
 
 def _price_line(request: Request, kind: str, amount: int, locale: str) -> str:
@@ -140,11 +176,12 @@ async def run_search(request: Request, params: SearchParams) -> Found:
     at = now(request)
     query = build_query(city, params, at)
     results = await engine_search(request, query)
-    cards = {c.id: c for c in await listing_cards(city, [h.listing_id for h in results.hits])}
+    found, complete = await cards_for(request, [h.listing_id for h in results.hits])
+    cards = {c.id: c for c in found}
     hits = [
         hit_json(request, cards[h.listing_id], h, at) for h in results.hits if h.listing_id in cards
     ]
-    return Found(query=query, results=results, hits=hits)
+    return Found(query=query, results=results, hits=hits, complete=complete)
 
 
 def facet_names(request: Request, facets: dict[str, dict[str, int]]) -> dict[str, list[dict]]:

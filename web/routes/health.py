@@ -25,7 +25,9 @@ async def healthz(request: Request) -> JSONResponse:
     try:
         await db.ping()
     except Exception as exc:
-        log.warning("health check: database unavailable", exc_info=exc)
+        # probed every few seconds: an outage gets one line each time, anything else its traceback
+        trace = None if db.is_unavailable(exc) else exc
+        log.warning("health check: database unavailable: %r", exc, exc_info=trace)
         # The class name says what failed without echoing connection details to the public.
         database = f"error: {type(exc).__name__}"
     else:

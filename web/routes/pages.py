@@ -11,7 +11,9 @@ from starlette.routing import Route
 from listings import services as listings
 from listings.types import Vertical
 from marketplace.accounts import Role
+from marketplace.db import is_unavailable
 from web.auth import require_account
+from web.degraded import account_if_reachable, counts_from_index
 from web.i18n import N_
 from web.templating import render
 
@@ -41,8 +43,16 @@ ROLE_TEXT: dict[Role, str] = {
 
 
 async def home(request: Request) -> Response:
-    total = await listings.count_published_listings()
-    by_vertical = await listings.count_by_vertical()
+    # drawn without the database if need be: counted by the index, as for a visitor
+    await account_if_reachable(request)
+    try:
+        total = await listings.count_published_listings()
+        by_vertical = await listings.count_by_vertical()
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        # the index counts the same published listings (give or take the outbox's lag)
+        total, by_vertical = await counts_from_index(request)
     tiles = [
         VerticalTile(v, title, blurb, v.value, by_vertical.get(v, 0))
         for v, (title, blurb) in VERTICAL_TEXT.items()

@@ -8,12 +8,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from geo.areas import pick_name
-from listings.cards import listing_cards
 from search.city_query import SearchParams, build_query
 from web.i18n import request_locale
 from web.openapi import Operation, api_route
 from web.routes.listing_pages import now
-from web.search_view import engine_search, facet_names, params_of, run_search
+from web.search_view import cards_for, engine_search, facet_names, params_of, run_search
 
 SUGGESTIONS = 8
 
@@ -56,6 +55,10 @@ class SearchOut(BaseModel):
     page_size: int
     facets: dict[str, list[FacetValueOut]]
     took_ms: float
+    complete: bool = Field(
+        description="false while listing details cannot be read: the total and facets still "
+        "count every match, the hits list only those this server has shown recently"
+    )
 
 
 class SuggestParams(BaseModel):
@@ -85,6 +88,7 @@ async def search(request: Request) -> Response:
             "page_size": query.page_size,
             "facets": facet_names(request, results.facets),
             "took_ms": round(results.took_ms, 2),
+            "complete": found.complete,
         }
     )
 
@@ -116,7 +120,7 @@ async def suggest(request: Request) -> Response:
         return JSONResponse({"suggestions": []})
     results = await engine_search(request, query)
     locale = request_locale(request)
-    cards = await listing_cards(city, [h.listing_id for h in results.hits])
+    cards, _ = await cards_for(request, [h.listing_id for h in results.hits])
     listings = [
         {"kind": "listing", "text": pick_name(c.name, locale), "url": f"/listings/{c.id}"}
         for c in cards

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from listings.types import Vertical
 from marketplace.errors import ValidationFailed
 from search.interfaces import Radius, SortBy
+from web.degraded import account_if_reachable
 from web.i18n import N_, request_locale, translator
 from web.routes.pages import VERTICAL_TEXT
 from web.search_view import facet_names, params_of, run_search
@@ -220,6 +221,8 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
             params = params.model_copy(update={"radius_m": radius})
             items = [*items, ("radius_m", radius)]
     url = Url(request.url.path, items)
+    # the results come from the index: an unreachable database must not take them away
+    await account_if_reachable(request)
     try:
         found = await run_search(request, params)
     except ValidationFailed as exc:
