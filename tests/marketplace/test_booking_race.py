@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from starlette.applications import Starlette
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 
 from listings.models import Offering
 from marketplace import clock
@@ -295,3 +297,34 @@ async def test_copies_that_fail_leave_the_key_free_for_a_later_retry(
             )
     assert retried.status_code == 201
     assert (await Slot.get(bookable=f"o{offering.id}")).taken == 1
+
+
+# --- the database's own second line: CHECK constraints behind the conditional updates -------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"taken": 2},  # more than the capacity of 1
+        {"taken": -1},
+        {"capacity": 0, "taken": 1},
+    ],
+)
+async def test_the_database_refuses_a_slot_taken_beyond_its_capacity(
+    db: str, city, change: dict[str, int]
+) -> None:
+    listing, offering = await cleaning_service(capacity=1)
+    (resident,) = await _residents(1)
+    await hold_booking(city, resident, _request(listing.id, offering.id), "check-0001", now=NOW)
+    slot = await Slot.get(bookable=f"o{offering.id}")
+    with pytest.raises(IntegrityError):
+        await Slot.filter(id=slot.id).update(**change)
+    assert (await Slot.get(id=slot.id)).taken == 1
+
+
+async def test_the_database_refuses_negative_stock(db: str) -> None:
+    _, product = await shop_with_stock(stock=1)
+    with pytest.raises(IntegrityError):
+        await Offering.filter(id=product.id).update(stock=F("stock") - 2)
+    assert (await Offering.get(id=product.id)).stock == 1
+    await Offering.filter(id=product.id).update(stock=None)  # untracked stock stays allowed
