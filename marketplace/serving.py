@@ -23,8 +23,10 @@ process that stayed up long enough counts as healthy again.
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import multiprocessing
+import pkgutil
 import signal
 import socket
 import sys
@@ -96,12 +98,16 @@ def warm_up() -> Any:
     Nothing here may open a connection, a file lock or a thread that a forked child would
     inherit half-working: the database and the search index are opened in the app's lifespan,
     in each child."""
+    from marketplace import migrations
     from marketplace.accounts import passwords
     from marketplace.asgi import app
     from search import text
 
     passwords.prepare()
     text.prepare()
+    # /healthz reads the migration plan, which imports every migration module
+    for module in pkgutil.iter_modules(migrations.__path__):
+        importlib.import_module(f"{migrations.__name__}.{module.name}")
     # what is alive now lives as long as the process: keep it out of every child's collections
     # (and its pages shared with the parent, since a collection would touch them)
     gc.collect()
