@@ -24,6 +24,8 @@ async def _sqlite_rebuild(client: BaseDBAsyncClient, table: str, clause: str, ad
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
     )
     create = rows[0]["sql"].rstrip()
+    if add == (clause in create):
+        return  # a rerun after a later step failed: this table is done already
     if add:
         if not create.endswith(")"):
             raise RuntimeError(f"unexpected CREATE statement for {table}: {create}")
@@ -67,11 +69,11 @@ class AddCheck(ops.AddConstraint):
             await _sqlite_rebuild(client, self.table, self.clause, add)
             return
         async with in_transaction(client.connection_name) as tx:
+            # IF EXISTS: a rerun after a later step failed finds this one made already
+            table, name = self.table, self.constraint.name
+            await tx.execute_script(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{name}"')
             if add:
                 await tx.execute_script(f'ALTER TABLE "{self.table}" ADD {self.clause}')
-            else:
-                name = self.constraint.name
-                await tx.execute_script(f'ALTER TABLE "{self.table}" DROP CONSTRAINT "{name}"')
 
     async def database_forward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
         if state_editor is not None:
