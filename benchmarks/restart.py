@@ -35,8 +35,15 @@ def free_port() -> int:
 
 
 def children(parent: int) -> list[int]:
-    pids = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    return [int(pid) for pid in pids]
+    """The serving processes under the supervisor (not multiprocessing's resource tracker)."""
+    serving = []
+    for pid in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
+        try:
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                serving.append(int(pid))
+        except OSError:
+            continue
+    return serving
 
 
 def listens(pid: int, port: int) -> bool:
