@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from geo.fields import PointField, PolygonField
@@ -121,6 +122,8 @@ class Offering(Model):
         # a listing's offerings are read by listing (pages, search cards): without this every
         # such read scans the whole table
         indexes = (("listing_id", "is_active"),)
+        # behind checkout's conditional UPDATE: the database itself refuses negative stock
+        constraints = (CheckConstraint(check="stock >= 0", name="offerings_stock_not_negative"),)
 
 
 class MerchantInvite(Model):

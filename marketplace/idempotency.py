@@ -4,6 +4,12 @@ flaky network) and gets the first result back instead of a second booking or ord
 The key is unique per resident in the table it creates; the request's canonical hash is stored
 beside it, so the same key with a different body is refused rather than silently answered with
 something the client did not ask for.
+
+Creation inserts the row that carries the key first and only then takes capacity or stock, in
+one transaction: copies of a request sent at once meet at the key (the database makes every
+copy but the first wait for it and then fail on the unique constraint), so they replay the first
+copy's result instead of finding the last place already gone. A first copy that fails rolls
+back, and the key is free again.
 """
 
 from __future__ import annotations

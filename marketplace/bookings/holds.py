@@ -2,9 +2,15 @@
 
 Capacity is taken by a single conditional UPDATE (`taken = taken + n WHERE taken + n <= cap`) in
 the same transaction that inserts the booking. Two residents racing for the last place both run
-it; the database lets exactly one change the row. A retried request with the same idempotency
-key inserts a second booking row that the unique (resident, key) constraint refuses, which rolls
-its whole transaction back, capacity included, and the first booking is returned instead.
+it; the database lets exactly one change the row.
+
+The booking row is inserted *before* capacity is taken: the insert claims the idempotency key
+(unique per resident). Copies of one request racing each other therefore meet at the key, not at
+the capacity: on PostgreSQL a copy's insert waits for the first copy's transaction and fails once
+it commits, on SQLite transactions run one at a time and the later copy's insert fails at once;
+either way the copy finds the first booking and replays it, even when that booking took the
+last place. If the first copy fails instead (the slot was full), its rollback frees the key and
+the waiting copy carries on as a request of its own.
 """
 
 from __future__ import annotations
@@ -165,7 +171,8 @@ async def hold_booking(
             )
             return booking, True
         except IntegrityError:
-            # a concurrent retry of the same request won (or, very rarely, the code collided)
+            # the key is claimed by a copy of this request that committed first (or, very
+            # rarely, the code collided)
             found = await _existing(resident, idempotency_key, digest)
             if found is not None:
                 return found, False
@@ -185,16 +192,8 @@ async def _take(
     digest: str,
 ) -> Booking:
     party = request.party_size
+    listing = bookable.listing
     async with atomic():
-        taken = await Slot.filter(id=slot.id, taken__lte=spec.capacity - party).update(
-            taken=F("taken") + party, capacity=spec.capacity
-        )
-        if not taken:
-            raise SlotFull(
-                "starts_at: this slot has no room left for this party; pick another time",
-                errors=[FieldError("starts_at", "no room left in this slot")],
-            )
-        listing = bookable.listing
         booking = await Booking.create(
             code=new_code(),
             resident=resident,
@@ -216,6 +215,14 @@ async def _take(
             idempotency_key=key,
             request_hash=digest,
         )
+        taken = await Slot.filter(id=slot.id, taken__lte=spec.capacity - party).update(
+            taken=F("taken") + party, capacity=spec.capacity
+        )
+        if not taken:
+            raise SlotFull(
+                "starts_at: this slot has no room left for this party; pick another time",
+                errors=[FieldError("starts_at", "no room left in this slot")],
+            )
         await BookingEvent.create(
             booking=booking,
             from_state=None,

@@ -9,6 +9,7 @@ the offering's availability and have no row.
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from geo.fields import PointField
@@ -39,6 +40,12 @@ class Slot(Model):
     class Meta:
         table = "booking_slots"
         unique_together = (("bookable", "starts_at"),)
+        # behind the hold's conditional UPDATE: the database itself refuses an oversold slot
+        constraints = (
+            CheckConstraint(
+                check="taken >= 0 AND taken <= capacity", name="booking_slots_taken_in_capacity"
+            ),
+        )
 
 
 class Booking(Model):

@@ -3,8 +3,12 @@
 Each tracked product's stock drops by a conditional UPDATE (`stock = stock - q WHERE stock >= q`)
 inside the transaction that inserts the order; if any line cannot be served the whole
 transaction rolls back and no stock moves. Lines are taken in offering-id order so two carts
-never wait on each other's rows in opposite orders. A retried request with the same idempotency
-key is refused by the unique (resident, key) constraint, which rolls its stock back too.
+never wait on each other's rows in opposite orders.
+
+The order row is inserted before any stock is taken: the insert claims the idempotency key
+(unique per resident), so copies of one request racing each other meet at the key and replay the
+first copy's order, even when it took the last item; they never see `out_of_stock` because of
+it. A first copy that fails rolls back and frees the key for the next.
 """
 
 from __future__ import annotations
@@ -120,7 +124,14 @@ async def place_order(
     if found is not None:
         return found, False
     listing = await _shop(request.listing_id)
-    products = await _products(listing, request)
+    try:
+        products = await _products(listing, request)
+    except OutOfStock:
+        # a copy of this request may have taken the last items since the look-up above
+        found = await _existing(resident, idempotency_key, digest)
+        if found is not None:
+            return found, False
+        raise
     point, fee = _delivery(city, listing, request)
     subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
     minimum = int((listing.attributes or {}).get("min_order") or 0)
@@ -152,17 +163,8 @@ async def _take(
     digest: str,
 ) -> Order:
     lines = sorted(enumerate(request.lines), key=lambda pair: pair[1].offering_id)
+    subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
     async with atomic():
-        for i, line in lines:
-            if products[line.offering_id].stock is None:
-                continue
-            took = await Offering.filter(id=line.offering_id, stock__gte=line.quantity).update(
-                stock=F("stock") - line.quantity
-            )
-            if not took:
-                left = await Offering.get(id=line.offering_id).values_list("stock", flat=True)
-                raise _error(OutOfStock, f"lines[{i}].quantity", f"only {left} left")
-        subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
         order = await Order.create(
             code=new_code(),
             resident=resident,
@@ -179,6 +181,15 @@ async def _take(
             idempotency_key=key,
             request_hash=digest,
         )
+        for i, line in lines:
+            if products[line.offering_id].stock is None:
+                continue
+            took = await Offering.filter(id=line.offering_id, stock__gte=line.quantity).update(
+                stock=F("stock") - line.quantity
+            )
+            if not took:
+                left = await Offering.get(id=line.offering_id).values_list("stock", flat=True)
+                raise _error(OutOfStock, f"lines[{i}].quantity", f"only {left} left")
         await OrderLine.bulk_create(
             [
                 OrderLine(

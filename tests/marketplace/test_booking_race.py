@@ -6,11 +6,21 @@ that expires releases exactly what it held, once, however many workers expire it
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from starlette.applications import Starlette
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 
 from listings.models import Offering
+from marketplace import clock
+from marketplace.app import create_app
 from marketplace.bookings.errors import SlotFull
 from marketplace.bookings.models import Booking, BookingEvent, Slot
 from marketplace.bookings.requests import BookingRequest
@@ -21,10 +31,13 @@ from marketplace.orders.errors import OutOfStock
 from marketplace.orders.models import Order
 from marketplace.orders.requests import OrderRequest
 from marketplace.orders.services import expire_orders
+from marketplace.settings import Settings
 from tests.support.bookables import NEAR_HOME, NOW, THURSDAY_9, cleaning_service, shop_with_stock
 from tests.support.factories import make_account
+from tests.web.merchant_helpers import account, signed_in
 
 ATTEMPTS = 200
+CITY_TZ = ZoneInfo("Asia/Shanghai")
 
 
 async def _residents(n: int) -> list:
@@ -137,3 +150,181 @@ async def test_mixed_quantities_never_take_stock_below_zero(db: str, city) -> No
     stock = (await Offering.get(id=product.id)).stock
     assert stock is not None and stock >= 0
     assert sold + stock == 10
+
+
+# --- copies of one request over HTTP: the first creates, every other copy replays it ----------
+
+COPIES = 50
+
+
+def _api_app(city, db_url: str, tmp_path: Path) -> Starlette:
+    settings = Settings(
+        database_url=db_url,
+        search_dir=tmp_path / "search",
+        media_dir=tmp_path / "media",
+        session_secret="race-test-session-secret-0123456789",
+    )
+    return create_app(city, settings, manage_database=False)
+
+
+@asynccontextmanager
+async def _signed_in(app: Starlette, who) -> AsyncIterator[tuple[httpx.AsyncClient, dict]]:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http, {"X-CSRF-Token": await signed_in(http, who)}
+
+
+def _hold_body(listing_id: int, offering_id: int, **extra: object) -> dict[str, object]:
+    # two days ahead at 09:00 in the city: bookable whatever the hour the test runs at
+    day = clock.today(CITY_TZ) + timedelta(days=2)
+    starts_at = datetime.combine(day, time(9), CITY_TZ).isoformat()
+    where = {"lat": NEAR_HOME.lat, "lng": NEAR_HOME.lng, "text": "3 幢 201"}
+    return {"listing_id": listing_id, "offering_id": offering_id, "starts_at": starts_at,
+            "address": where, **extra}  # fmt: skip
+
+
+async def _race(
+    http: httpx.AsyncClient, path: str, headers: dict[str, str], bodies: list[dict]
+) -> list[httpx.Response]:
+    return list(await asyncio.gather(*(http.post(path, json=b, headers=headers) for b in bodies)))
+
+
+async def test_copies_of_one_hold_for_the_last_place_replay_the_first(
+    db: str, db_url: str, city, tmp_path: Path
+) -> None:
+    """A double click (or a client retrying on a slow network) on a slot with one place left:
+    one copy holds it, every other copy gets that booking back, none is told the slot is full."""
+    listing, offering = await cleaning_service(capacity=1)
+    resident = await account("racer@example.com")
+    body = _hold_body(listing.id, offering.id)
+    async with _signed_in(_api_app(city, db_url, tmp_path), resident) as (http, headers):
+        answers = await _race(
+            http, "/api/v1/bookings", {**headers, "Idempotency-Key": "one-hold-0001"},
+            [body] * COPIES,
+        )  # fmt: skip
+        codes = sorted(a.status_code for a in answers)
+        errors = {a.text for a in answers if a.status_code > 201}
+        assert codes == [200] * (COPIES - 1) + [201], errors
+        assert len({a.json()["booking"]["id"] for a in answers}) == 1
+        other = await http.post(
+            "/api/v1/bookings", json={**body, "note": "another request"},
+            headers={**headers, "Idempotency-Key": "one-hold-0001"},
+        )  # fmt: skip
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency_key_reused"
+    slot = await Slot.get(bookable=f"o{offering.id}")
+    assert (slot.taken, slot.capacity) == (1, 1)
+    assert await Booking.all().count() == 1
+    assert await BookingEvent.all().count() == 1
+
+
+async def test_copies_of_one_checkout_for_the_last_item_replay_the_first(
+    db: str, db_url: str, city, tmp_path: Path
+) -> None:
+    listing, product = await shop_with_stock(stock=1)
+    resident = await account("racer@example.com")
+    body = {"listing_id": listing.id, "lines": [{"offering_id": product.id, "quantity": 1}]}
+    async with _signed_in(_api_app(city, db_url, tmp_path), resident) as (http, headers):
+        answers = await _race(
+            http, "/api/v1/orders", {**headers, "Idempotency-Key": "one-cart-0001"},
+            [body] * COPIES,
+        )  # fmt: skip
+        codes = sorted(a.status_code for a in answers)
+        errors = {a.text for a in answers if a.status_code > 201}
+        assert codes == [200] * (COPIES - 1) + [201], errors
+        assert len({a.json()["order"]["id"] for a in answers}) == 1
+        other = await http.post(
+            "/api/v1/orders", json={**body, "note": "another request"},
+            headers={**headers, "Idempotency-Key": "one-cart-0001"},
+        )  # fmt: skip
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert (await Offering.get(id=product.id)).stock == 0
+    assert await Order.all().count() == 1
+
+
+async def test_one_key_with_two_bodies_at_once_serves_the_winner_and_refuses_the_other(
+    db: str, db_url: str, city, tmp_path: Path
+) -> None:
+    listing, offering = await cleaning_service(capacity=1)
+    resident = await account("racer@example.com")
+    first = _hold_body(listing.id, offering.id, note="A")
+    second = _hold_body(listing.id, offering.id, note="B")
+    bodies = [first, second] * (COPIES // 2)
+    async with _signed_in(_api_app(city, db_url, tmp_path), resident) as (http, headers):
+        answers = await _race(
+            http, "/api/v1/bookings", {**headers, "Idempotency-Key": "two-bodies-01"}, bodies
+        )
+    (won,) = [i for i, a in enumerate(answers) if a.status_code == 201]
+    for i, answer in enumerate(answers):
+        if i == won:
+            continue
+        if bodies[i] == bodies[won]:
+            assert answer.status_code == 200
+            assert answer.json()["booking"]["id"] == answers[won].json()["booking"]["id"]
+        else:
+            assert answer.status_code == 409
+            assert answer.json()["code"] == "idempotency_key_reused"
+    assert await Booking.all().count() == 1
+
+
+async def test_copies_that_fail_leave_the_key_free_for_a_later_retry(
+    db: str, db_url: str, city, tmp_path: Path
+) -> None:
+    """The slot is full: every copy is told so, and none keeps the key; once the place frees up
+    the same request with the same key holds it."""
+    listing, offering = await cleaning_service(capacity=1)
+    someone, resident = await account("first@example.com"), await account("racer@example.com")
+    app = _api_app(city, db_url, tmp_path)
+    body = _hold_body(listing.id, offering.id)
+    async with _signed_in(app, someone) as (other_http, other_headers):
+        first = {**other_headers, "Idempotency-Key": "first-0001"}
+        taken = await other_http.post("/api/v1/bookings", json=body, headers=first)
+        assert taken.status_code == 201
+        async with _signed_in(app, resident) as (http, headers):
+            answers = await _race(
+                http, "/api/v1/bookings", {**headers, "Idempotency-Key": "retry-0001"},
+                [body] * 10,
+            )  # fmt: skip
+            assert {(a.status_code, a.json()["code"]) for a in answers} == {(409, "slot_full")}
+            booking_id = taken.json()["booking"]["id"]
+            cancelled = await other_http.post(
+                f"/api/v1/bookings/{booking_id}/cancel", json={}, headers=other_headers
+            )
+            assert cancelled.status_code == 200, cancelled.text
+            retried = await http.post(
+                "/api/v1/bookings", json=body, headers={**headers, "Idempotency-Key": "retry-0001"}
+            )
+    assert retried.status_code == 201
+    assert (await Slot.get(bookable=f"o{offering.id}")).taken == 1
+
+
+# --- the database's own second line: CHECK constraints behind the conditional updates -------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"taken": 2},  # more than the capacity of 1
+        {"taken": -1},
+        {"capacity": 0, "taken": 1},
+    ],
+)
+async def test_the_database_refuses_a_slot_taken_beyond_its_capacity(
+    db: str, city, change: dict[str, int]
+) -> None:
+    listing, offering = await cleaning_service(capacity=1)
+    (resident,) = await _residents(1)
+    await hold_booking(city, resident, _request(listing.id, offering.id), "check-0001", now=NOW)
+    slot = await Slot.get(bookable=f"o{offering.id}")
+    with pytest.raises(IntegrityError):
+        await Slot.filter(id=slot.id).update(**change)
+    assert (await Slot.get(id=slot.id)).taken == 1
+
+
+async def test_the_database_refuses_negative_stock(db: str) -> None:
+    _, product = await shop_with_stock(stock=1)
+    with pytest.raises(IntegrityError):
+        await Offering.filter(id=product.id).update(stock=F("stock") - 2)
+    assert (await Offering.get(id=product.id)).stock == 1
+    await Offering.filter(id=product.id).update(stock=None)  # untracked stock stays allowed
