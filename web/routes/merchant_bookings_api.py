@@ -161,7 +161,7 @@ def _op(method: str, path: str, summary: str, **extra: object) -> Operation:
 
 
 SETTINGS_TEXT = "Send null to stop taking bookings. Every bad value is a 422 naming its path."
-LISTING = f"{PREFIX}/listings/{{listing_id:int}}"
+LISTING = f"{PREFIX}/listings/{{listing_id:id32}}"
 routes: list[BaseRoute] = [
     route(
         _op(
@@ -199,7 +199,7 @@ routes: list[BaseRoute] = [
     route(
         _op(
             "PUT",
-            f"{PREFIX}/offerings/{{offering_id:int}}/availability",
+            f"{PREFIX}/offerings/{{offering_id:id32}}/availability",
             "When a service or lesson can be booked",
             body=AvailabilitySettings,
             response=AvailabilityAnswer,

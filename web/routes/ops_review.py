@@ -311,8 +311,8 @@ async def import_submit(request: Request) -> Response:
     )
 
 
-MERCHANT = "/ops/merchants/{merchant_id:int}"
-LISTING = "/ops/listings/{listing_id:int}"
+MERCHANT = "/ops/merchants/{merchant_id:id32}"
+LISTING = "/ops/listings/{listing_id:id32}"
 routes = [
     Route("/ops/merchants", applications, methods=["GET"], name="ops_merchants"),
     Route(f"{MERCHANT}/approve", approve, methods=["POST"], name="ops_approve"),

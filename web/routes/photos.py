@@ -183,7 +183,7 @@ routes = [
     api_route(
         Operation(
             "POST",
-            f"{PREFIX}/listings/{{listing_id:int}}/photos",
+            f"{PREFIX}/listings/{{listing_id:id32}}/photos",
             "Add a photo to a listing",
             "photos",
             body=PhotoUploadIn,
@@ -202,7 +202,7 @@ routes = [
     api_route(
         Operation(
             "DELETE",
-            f"{PREFIX}/photos/{{photo_id:int}}",
+            f"{PREFIX}/photos/{{photo_id:id32}}",
             "Delete a photo",
             "photos",
             status=204,
