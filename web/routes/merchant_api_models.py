@@ -18,6 +18,7 @@ from listings.offerings import offering_as_input
 from listings.types import Vertical
 from listings.verticals import ATTRIBUTES, as_input
 from marketplace.city import City
+from marketplace.input_bounds import Line
 from web.openapi import Operation
 
 PREFIX = "/api/v1"
@@ -26,6 +27,7 @@ READ_ERRORS = (403, 404)
 WRITE_ERRORS = (403, 404, 409, 422)
 
 Texts = dict[str, str]
+Names = dict[str, Line]  # one line each: a name never holds a line break
 TEXTS = 'texts per locale, e.g. {"zh-CN": "金牌家政", "en": "Golden Housekeeping"}'
 
 
@@ -34,15 +36,15 @@ class Body(BaseModel):
 
 
 class MerchantApplyIn(Body):
-    name: Texts = Field(description=TEXTS)
+    name: Names = Field(description=TEXTS)
     vertical: str = Field(description="restaurant, housekeeping, tutoring or shop")
     category: str = Field(description="a category slug of that vertical in the city's config")
     address: Texts = Field(default_factory=dict, description=TEXTS)
     lat: float
     lng: float
-    contact_name: str
-    contact_phone: str
-    contact_email: str | None = None
+    contact_name: Line
+    contact_phone: Line
+    contact_email: Line | None = None
 
 
 class PointOut(BaseModel):
@@ -78,7 +80,7 @@ class MerchantsAnswer(BaseModel):
 class OfferingIn(Body):
     """A dish, service, lesson or product; which fields apply depends on the listing's vertical."""
 
-    name: Texts = Field(description=TEXTS)
+    name: Names = Field(description=TEXTS)
     description: Texts | None = None
     price: str | int | float = Field(description='in major units as typed, e.g. "38.50"')
     duration_min: int | str | None = Field(default=None, description="services and lessons")
@@ -93,7 +95,7 @@ class OfferingIn(Body):
 
 
 class OfferingPatch(OfferingIn):
-    name: Texts | None = Field(default=None, description=TEXTS)  # type: ignore[assignment]
+    name: Names | None = Field(default=None, description=TEXTS)  # type: ignore[assignment]
     price: str | int | float | None = None  # type: ignore[assignment]
 
 
@@ -145,7 +147,7 @@ class ListingFields(Body):
 class ListingIn(ListingFields):
     vertical: str
     category: str
-    name: Texts = Field(description=TEXTS)
+    name: Names = Field(description=TEXTS)
     lat: float
     lng: float
     offerings: list[OfferingIn] = []
@@ -153,7 +155,7 @@ class ListingIn(ListingFields):
 
 class ListingPatch(ListingFields):
     category: str | None = None
-    name: Texts | None = Field(default=None, description=TEXTS)
+    name: Names | None = Field(default=None, description=TEXTS)
     lat: float | None = None
     lng: float | None = None
 
@@ -194,7 +196,7 @@ class HideIn(Body):
 
 
 class InviteIn(Body):
-    identifier: str = Field(description="the invitee's phone number or e-mail")
+    identifier: Line = Field(description="the invitee's phone number or e-mail")
 
 
 class InviteOut(BaseModel):
