@@ -76,7 +76,8 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
     errors: list[FieldError] = []
     for error in exc.errors(include_url=False, include_context=False, include_input=False):
         field = ".".join(str(part) for part in error["loc"]) or "body"
-        errors.append(FieldError(field, error["msg"]))
+        # a validator's own sentence, without pydantic's "Value error, " in front of it
+        errors.append(FieldError(field, error["msg"].removeprefix("Value error, ")))
     return errors
 
 
