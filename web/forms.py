@@ -13,9 +13,10 @@ from marketplace.input_bounds import text_reason
 MAX_FIELDS = 50
 
 INVALID_FORM = "Please check what you entered."
-# Fields that hold one line: a browser never puts a line break or a tab in them, so one that
-# arrives was not typed. Every other field may hold several lines (a note, a description).
-_ONE_LINE = re.compile(r"(identifier|display_name|password|name(\.[\w-]+)?|contact_\w+)")
+# The fields that may hold several lines (their pages draw a textarea). Every other field is
+# one line: a browser never puts a line break or a tab in an input, and one that arrives there
+# (in a `back` or `next` path bound for a Location header, say) was not typed.
+_MULTILINE = re.compile(r"(reason|note|description(\.[\w-]+)?)")
 
 
 def checked_fields(fields: dict[str, str]) -> dict[str, str]:
@@ -23,7 +24,7 @@ def checked_fields(fields: dict[str, str]) -> dict[str, str]:
     errors = [
         FieldError(name, reason)
         for name, value in fields.items()
-        if (reason := text_reason(value, multiline=not _ONE_LINE.fullmatch(name))) is not None
+        if (reason := text_reason(value, multiline=bool(_MULTILINE.fullmatch(name)))) is not None
     ]
     if errors:
         raise ValidationFailed(INVALID_FORM, errors=errors)
