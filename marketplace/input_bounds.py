@@ -68,10 +68,19 @@ def _storable(multiline: bool):  # type: ignore[no-untyped-def]
     return check
 
 
+# The same rules as JSON Schema patterns, so an API's document says what its server refuses.
+LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+
 # Annotated string types for request models: `Line` is one line (a name, an identifier),
-# `Text` may hold line breaks and tabs (a description, a note).
-Line = Annotated[str, AfterValidator(_storable(False))]
-Text = Annotated[str, AfterValidator(_storable(True))]
+# `Text` may hold line breaks and tabs (a description, a note). The pattern only documents:
+# the validator gives the reason.
+Line = Annotated[
+    str, AfterValidator(_storable(False)), Field(json_schema_extra={"pattern": LINE_PATTERN})
+]
+Text = Annotated[
+    str, AfterValidator(_storable(True)), Field(json_schema_extra={"pattern": TEXT_PATTERN})
+]
 
 Location = tuple[str | int, ...]
 

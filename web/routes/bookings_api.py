@@ -23,7 +23,7 @@ from marketplace.bookings.services import (
     mark_no_show,
 )
 from marketplace.errors import ValidationFailed
-from marketplace.input_bounds import id_number
+from marketplace.input_bounds import Text, id_number
 from marketplace.lifecycle import ActorRole
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
@@ -50,7 +50,7 @@ IDEMPOTENCY = (
 
 class AvailabilityParams(BaseModel):
     date: str = Field(description="the local date, YYYY-MM-DD")
-    offering_id: str | None = Field(None, description="one offering only")
+    offering_id: str | None = Field(None, description="one offering only: its id, 1 to 2147483647")
 
 
 class ConfirmIn(BaseModel):
@@ -60,7 +60,7 @@ class ConfirmIn(BaseModel):
 
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str | None = Field(None, max_length=300)
+    reason: Text | None = Field(None, max_length=300)
 
 
 def _date(text: str | None) -> date:

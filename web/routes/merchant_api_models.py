@@ -18,7 +18,7 @@ from listings.offerings import offering_as_input
 from listings.types import Vertical
 from listings.verticals import ATTRIBUTES, as_input
 from marketplace.city import City
-from marketplace.input_bounds import Line
+from marketplace.input_bounds import Line, Text
 from web.openapi import Operation
 
 PREFIX = "/api/v1"
@@ -26,7 +26,7 @@ TAG = "merchants"
 READ_ERRORS = (403, 404)
 WRITE_ERRORS = (403, 404, 409, 422)
 
-Texts = dict[str, str]
+Texts = dict[str, Text]
 Names = dict[str, Line]  # one line each: a name never holds a line break
 TEXTS = 'texts per locale, e.g. {"zh-CN": "金牌家政", "en": "Golden Housekeeping"}'
 
@@ -86,7 +86,7 @@ class OfferingIn(Body):
     duration_min: int | str | None = Field(default=None, description="services and lessons")
     stock: int | str | None = Field(default=None, description="products")
     sku: str | None = Field(default=None, description="products")
-    tags: list[str] | None = Field(default=None, description="dishes: signature, spicy, ...")
+    tags: list[Line] | None = Field(default=None, description="dishes: signature, spicy, ...")
     format: str | None = Field(default=None, description="lessons: at_home, at_centre, online")
     grade: str | None = Field(default=None, description="lessons, e.g. primary_3")
     trial: bool | None = Field(default=None, description="lessons: a trial lesson")
@@ -141,7 +141,7 @@ class ListingFields(Body):
     service_area: dict[str, Any] | None = Field(
         default=None, description="a GeoJSON Polygon, for service_area_mode polygon"
     )
-    tags: list[str] | None = None
+    tags: list[Line] | None = None
 
 
 class ListingIn(ListingFields):
@@ -192,7 +192,7 @@ class ListingsAnswer(BaseModel):
 
 
 class HideIn(Body):
-    reason: str | None = Field(default=None, description="required when an operator hides")
+    reason: Text | None = Field(default=None, description="required when an operator hides")
 
 
 class InviteIn(Body):

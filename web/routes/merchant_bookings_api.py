@@ -40,7 +40,7 @@ from web.validation import parse_json
 
 PREFIX = "/api/v1/merchant"
 TAG = "merchant bookings"
-WHICH = "the merchant (needed only by people who work for several)"
+WHICH = "the merchant's id (needed only by people who work for several), 1 to 2147483647"
 
 
 class RedeemIn(BaseModel):
