@@ -10,7 +10,7 @@ NUL byte is "invalid byte sequence" to PostgreSQL.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictInt
@@ -58,7 +58,7 @@ def strip_controls(text: str) -> str:
     return _SURROGATES.sub("", _CONTROLS_ANY.sub(" ", text))
 
 
-def _storable(multiline: bool):  # type: ignore[no-untyped-def]
+def _storable(multiline: bool) -> Callable[[str], str]:
     def check(text: str) -> str:
         reason = text_reason(text, multiline=multiline)
         if reason is not None:

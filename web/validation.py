@@ -7,7 +7,7 @@ The bounds themselves live in `marketplace.input_bounds`, shared with the domain
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -86,7 +86,7 @@ def _dotted(where: Location) -> str:
 
 
 def refuse_unstorable_text(
-    decoded: object, *, name: Any = _dotted, message: str = INVALID_BODY
+    decoded: object, *, name: Callable[[Location], str] = _dotted, message: str = INVALID_BODY
 ) -> None:
     """ValidationFailed naming every string (at any depth) with control characters; `name`
     turns a location into the field name the caller's other errors use."""
