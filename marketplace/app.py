@@ -20,6 +20,7 @@ from search import text
 from search.factory import engine_for
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import Catalogs
+from web.middleware.body_size import BodySizeLimitMiddleware
 from web.middleware.csrf import CsrfMiddleware
 from web.middleware.faults import FaultsMiddleware
 from web.middleware.headers import SecurityHeadersMiddleware
@@ -92,11 +93,11 @@ def create_app(
                 default=city.default_locale,
                 secure=settings.secure_cookies,
             ),
+            Middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES),
             Middleware(CsrfMiddleware, exempt_prefixes=CSRF_EXEMPT_PREFIXES),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
-        max_body_size=MAX_BODY_BYTES,
     )
     app.state.city = city
     app.state.search = engine_for(city, settings)

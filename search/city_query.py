@@ -8,7 +8,6 @@ ValidationFailed naming the parameter, never an engine error.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from listings.hours import minute_of_week
 from listings.money import parse_price
 from listings.types import Vertical
 from marketplace.errors import FieldError, ValidationFailed
+from marketplace.input_bounds import MAX_PAGE, page_number, strip_controls, whole_number
 from search.interfaces import (
     MAX_PAGE_SIZE,
     MAX_TEXT,
@@ -60,7 +60,9 @@ class SearchParams(BaseModel):
     serves: str | None = Field(None, description="lat,lng: listings whose service area covers it")
     sort: str | None = Field(None, description="relevance, distance, rating, price_asc, price_desc")
     page: str | None = Field(
-        None, description="from 1; a page beyond the end answers 200 with no hits and the total"
+        None,
+        description=f"1 to {MAX_PAGE}; a page beyond the end answers 200 with no hits and the "
+        "total",
     )
     page_size: str | None = Field(None, description=f"1 to {MAX_PAGE_SIZE}, default 20")
     facets: list[str] = Field([], description="repeatable: vertical, category, district, tags")
@@ -72,16 +74,6 @@ class _Errors:
 
     def add(self, field: str, reason: str) -> None:
         self.items.append(FieldError(field, reason))
-
-
-def _int(value: str | None, field: str, errors: _Errors) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        errors.add(field, "must be a whole number")
-        return None
 
 
 def _float(value: str | None, field: str, errors: _Errors) -> float | None:
@@ -111,11 +103,8 @@ def _text(value: str, errors: _Errors) -> str:
     if len(value) > MAX_TEXT:
         errors.add("q", f"must be at most {MAX_TEXT} characters")
         return ""
-    # control characters are never typed by a person; refuse rather than guess what was meant
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
-        errors.add("q", "must not contain control characters")
-        return ""
-    return " ".join(value.split())
+    # control characters are never typed by a person; dropping them keeps the words they meant
+    return " ".join(strip_controls(value).split())
 
 
 def _in_city(city: City, field: str, point: LatLng, errors: _Errors) -> LatLng | None:
@@ -242,14 +231,17 @@ def build_query(city: City, params: SearchParams, now: datetime) -> SearchQuery:
     rating = _float(params.min_rating, "min_rating", errors)
     if rating is not None and not 0 <= rating <= 5:
         errors.add("min_rating", "must be between 0 and 5")
-    page = _int(params.page, "page", errors)
-    page = 1 if page is None else page
-    if page < 1:
-        errors.add("page", "must be at least 1")
-    size = _int(params.page_size, "page_size", errors)
+    try:
+        page = page_number(params.page)
+    except ValidationFailed as exc:
+        errors.items += exc.errors
+        page = 1
+    try:
+        size = whole_number(params.page_size, "page_size", low=1, high=MAX_PAGE_SIZE)
+    except ValidationFailed as exc:
+        errors.items += exc.errors
+        size = None
     size = 20 if size is None else size
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        errors.add("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
     open_at = _open_at(city, params, now, errors)
     if price_min is not None and price_max is not None and price_min > price_max:
         errors.add("price_min", "must not be above price_max")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from geo.coords import LatLng
 from listings.types import Vertical
 from marketplace.errors import MarketplaceError
+from marketplace.input_bounds import MAX_PAGE
 
 MAX_PAGE_SIZE = 100
 MAX_TEXT = 200  # characters of query text an engine sees; longer text is refused
@@ -89,7 +90,7 @@ class SearchQuery(_Frozen):
     # where distances are measured from; defaults to the radius centre or the served point
     origin: LatLng | None = None
     sort: SortBy = SortBy.RELEVANCE
-    page: Annotated[int, Field(ge=1)] = 1
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
     page_size: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = 20
     facets: tuple[Facet, ...] = ()
 

@@ -21,6 +21,7 @@ from typing import Any
 from geo.distance import bounding_box
 from search.documents import ListingDocument
 from search.interfaces import BoundingBox, InDistrict, Radius, SearchQuery, ServesPoint, SortBy
+from search.paging import bounded_page
 from search.reference import document_tokens
 from search.stored import encode
 from search.text import query_terms
@@ -177,7 +178,8 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
         body.update(offset=0, limit=MAX_TOTAL_HITS, attributesToRetrieve=["id", "doc"])
         return body
     body.update(
-        page=query.page,
+        # Meilisearch answers no more than MAX_TOTAL_HITS: every page past them is empty
+        page=bounded_page(query, MAX_TOTAL_HITS).page,
         hitsPerPage=query.page_size,
         attributesToRetrieve=["id", "_geo"],
     )

@@ -30,6 +30,7 @@ from search.interfaces import (
     ServesPoint,
     SortBy,
 )
+from search.paging import bounded_page
 from search.text import Term, damerau_levenshtein, index_tokens, query_terms
 
 
@@ -163,6 +164,7 @@ def _facet_values(doc: ListingDocument, facet: Facet) -> Iterable[str]:
 def assemble(matches: list[Evaluated], query: SearchQuery, started: float) -> SearchResults:
     """Order, page and count facets over every match (not just the page)."""
     matches.sort(key=lambda e: _sort_key(query.sort, e))
+    query = bounded_page(query, len(matches))
     first = (query.page - 1) * query.page_size
     page = matches[first : first + query.page_size]
     facets = {

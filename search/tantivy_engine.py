@@ -24,6 +24,7 @@ import tantivy
 
 from search.documents import ListingDocument
 from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable, SortBy
+from search.paging import bounded_page
 from search.tantivy_columns import addresses, all_hits, integers
 from search.tantivy_facets import FacetCounter
 from search.tantivy_order import Matches, Orderer
@@ -190,6 +191,8 @@ class TantivyEngine:
         tiers = has_typo_tiers(terms)
         relevance = tiers and query.sort is SortBy.RELEVANCE
         matches = self._matches(searcher, query, terms, relevance, vocabulary)
+        # no match set is larger than the index: page no further than its end
+        query = bounded_page(query, searcher.num_docs + len(matches.named))
         facets: dict[str, dict[str, int]] = {}
         matched = None
         if query.facets:

@@ -10,11 +10,13 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 from listings import merchant_reads as reads
+from listings.input_checks import dotted
 from listings.models import Merchant
 from marketplace.accounts.models import Account
 from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
 from marketplace.idempotency import check_key
-from web.validation import parse_json
+from marketplace.input_bounds import id_number
+from web.validation import parse_json, refuse_unstorable_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -36,9 +38,12 @@ async def read_json(request: Request) -> object:
     if len(raw) > MAX_JSON_BYTES:
         raise ValidationFailed.on("body", f"must be at most {MAX_JSON_BYTES} bytes")
     try:
-        return json.loads(raw)
+        decoded = json.loads(raw)
     except (ValueError, RecursionError):
         raise ValidationFailed.on("body", "is not valid JSON") from None
+    # named as the domain parsers name fields ("lines[0].note")
+    refuse_unstorable_text(decoded, name=lambda where: dotted("", where) or "body")
+    return decoded
 
 
 async def optional_body(request: Request, model: type[M]) -> M:
@@ -56,10 +61,9 @@ async def acting_merchant(account: Account, merchant_id: str | None) -> Merchant
     """The merchant whose queue a staff member reads: the one named, or their only one (as
     /merchant goes straight to a person's only business)."""
     mine = await reads.merchants_of(account)
-    if merchant_id is not None:
-        if not merchant_id.isdigit():
-            raise ValidationFailed.on("merchant_id", "must be a merchant id")
-        found = next((m for m in mine if m.id == int(merchant_id)), None)
+    wanted = id_number(merchant_id, "merchant_id")
+    if wanted is not None:
+        found = next((m for m in mine if m.id == wanted), None)
         if found is None:
             raise NotFound("No such merchant.")
         return found

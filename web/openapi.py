@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from web.middleware.session import COOKIE_NAME
+from web.validation import PATH_PARAM_SCHEMAS
 
 _PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
 _WORDS = re.compile(r"\W+")
@@ -81,7 +82,8 @@ def _openapi_path(path: str) -> tuple[str, list[dict[str, Any]]]:
             "name": m.group(1),
             "in": "path",
             "required": True,
-            "schema": {"type": _PARAM_TYPES.get(m.group(2), "string")},
+            "schema": PATH_PARAM_SCHEMAS.get(m.group(2) or "")
+            or {"type": _PARAM_TYPES.get(m.group(2), "string")},
         }
         for m in _PARAM.finditer(path)
     ]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, f
 
 from listings.input_checks import failed, field_errors
 from marketplace.errors import ValidationFailed
+from marketplace.input_bounds import Id32, Text
 
 MAX_PARTY = 500
 
@@ -17,17 +18,17 @@ class AddressIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lat: float
     lng: float
-    text: Annotated[str, Field(max_length=200)] = ""
+    text: Annotated[Text, Field(max_length=200)] = ""
 
 
 class BookingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    listing_id: StrictInt
-    offering_id: StrictInt | None = None  # None: a restaurant's table reservation
+    listing_id: Id32
+    offering_id: Id32 | None = None  # None: a restaurant's table reservation
     starts_at: datetime
     party_size: Annotated[StrictInt, Field(ge=1, le=MAX_PARTY)] = 1
     address: AddressIn | None = None
-    note: Annotated[str, Field(max_length=500)] = ""
+    note: Annotated[Text, Field(max_length=500)] = ""
 
     @field_validator("starts_at")
     @classmethod

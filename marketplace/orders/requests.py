@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from listings.input_checks import failed, field_errors
 from marketplace.bookings.requests import AddressIn
 from marketplace.errors import ValidationFailed
+from marketplace.input_bounds import Id32, Text
 from marketplace.orders.types import Fulfilment
 
 MAX_QUANTITY = 999
@@ -17,17 +18,17 @@ MAX_LINES = 50
 
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    offering_id: StrictInt
+    offering_id: Id32
     quantity: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
 
 
 class OrderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    listing_id: StrictInt
+    listing_id: Id32
     lines: Annotated[tuple[LineIn, ...], Field(min_length=1, max_length=MAX_LINES)]
     fulfilment: Fulfilment = Fulfilment.PICKUP
     address: AddressIn | None = None
-    note: Annotated[str, Field(max_length=500)] = ""
+    note: Annotated[Text, Field(max_length=500)] = ""
 
     def hash_body(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -6,6 +6,8 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from xstatic.pkg import leaflet
 
+# registers the id32/id64 path convertors before any route below is compiled
+from web import validation  # noqa: F401
 from web.routes import (
     api,
     auth,

@@ -13,6 +13,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Account
 from marketplace.accounts.ratelimit import LoginLimits
 from marketplace.errors import ValidationFailed
+from marketplace.input_bounds import Line
 from web import csrf
 from web.auth import client_ip, require_account, sign_in, sign_out
 from web.i18n import negotiate, request_locale
@@ -26,16 +27,16 @@ PREFIX = "/api/v1"
 class SignupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    identifier: str = Field(min_length=1, max_length=254, description="phone number or e-mail")
+    identifier: Line = Field(min_length=1, max_length=254, description="phone number or e-mail")
     password: str = Field(min_length=1, max_length=1024)
-    display_name: str = Field(min_length=1, max_length=64)
+    display_name: Line = Field(min_length=1, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
 
 
 class LoginIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    identifier: str = Field(min_length=1, max_length=254)
+    identifier: Line = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
 

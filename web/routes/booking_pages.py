@@ -26,7 +26,13 @@ from web.auth import current_account, require_account
 from web.forms import read_form
 from web.i18n import translator
 from web.routes.resident_booking_view import booking_view, list_row
-from web.routes.resident_common import field_errors, new_key, now, read_pin
+from web.routes.resident_common import (
+    field_errors,
+    new_key,
+    now,
+    posted_listing_id,
+    read_pin,
+)
 from web.routes.resident_picker import render_listing
 from web.templating import render
 
@@ -63,10 +69,9 @@ def _booking_body(listing_id: int, form: dict[str, str]) -> dict[str, Any]:
 
 async def book(request: Request) -> Response:
     form = await read_form(request)
-    try:
-        listing_id = int(form.get("listing_id", ""))
-    except ValueError:
-        raise BookingNotFound("No such listing.") from None
+    listing_id = posted_listing_id(form)
+    if listing_id is None:
+        raise BookingNotFound("No such listing.")
     account = await current_account(request)
     if account is None:
         next_path = _back_to_picker(listing_id, form)
@@ -145,10 +150,10 @@ async def detail(request: Request) -> Response:
 
 
 routes = [
-    Route("/listings/{listing_id:int}", listing_page, methods=["GET"], name="listing"),
+    Route("/listings/{listing_id:id32}", listing_page, methods=["GET"], name="listing"),
     Route("/bookings", book, methods=["POST"], name="book"),
     Route("/me/bookings", my_bookings, methods=["GET"], name="my_bookings"),
-    Route("/me/bookings/{booking_id:int}", detail, methods=["GET"], name="my_booking"),
-    Route("/me/bookings/{booking_id:int}/confirm", confirm, methods=["POST"]),
-    Route("/me/bookings/{booking_id:int}/cancel", cancel, methods=["POST"]),
+    Route("/me/bookings/{booking_id:id64}", detail, methods=["GET"], name="my_booking"),
+    Route("/me/bookings/{booking_id:id64}/confirm", confirm, methods=["POST"]),
+    Route("/me/bookings/{booking_id:id64}/cancel", cancel, methods=["POST"]),
 ]

@@ -23,6 +23,7 @@ from marketplace.bookings.services import (
     mark_no_show,
 )
 from marketplace.errors import ValidationFailed
+from marketplace.input_bounds import Text, id_number
 from marketplace.lifecycle import ActorRole
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
@@ -40,7 +41,7 @@ from web.validation import parse_json
 
 PREFIX = "/api/v1"
 TAG = "bookings"
-BOOKING = f"{PREFIX}/bookings/{{booking_id:int}}"
+BOOKING = f"{PREFIX}/bookings/{{booking_id:id64}}"
 IDEMPOTENCY = (
     "Send an Idempotency-Key header (8-80 letters, digits, ._:-): a retry with the same key "
     "and body answers 200 with the first booking; the same key with another body is a 409."
@@ -49,7 +50,7 @@ IDEMPOTENCY = (
 
 class AvailabilityParams(BaseModel):
     date: str = Field(description="the local date, YYYY-MM-DD")
-    offering_id: str | None = Field(None, description="one offering only")
+    offering_id: str | None = Field(None, description="one offering only: its id, 1 to 2147483647")
 
 
 class ConfirmIn(BaseModel):
@@ -59,7 +60,7 @@ class ConfirmIn(BaseModel):
 
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str | None = Field(None, max_length=300)
+    reason: Text | None = Field(None, max_length=300)
 
 
 def _date(text: str | None) -> date:
@@ -72,11 +73,7 @@ def _date(text: str | None) -> date:
 
 
 def _offering_id(text: str | None) -> int | None:
-    if text is None or text == "":
-        return None
-    if not text.isdigit() or len(text) > 18:
-        raise ValidationFailed.on("offering_id", "must be an offering id")
-    return int(text)
+    return id_number(text, "offering_id")
 
 
 async def availability(request: Request) -> Response:
@@ -157,7 +154,7 @@ routes: list[BaseRoute] = [
     route(
         Operation(
             "GET",
-            f"{PREFIX}/listings/{{listing_id:int}}/availability",
+            f"{PREFIX}/listings/{{listing_id:id32}}/availability",
             "A listing's bookable slots on one date, with the places left",
             TAG,
             query=AvailabilityParams,

@@ -193,8 +193,10 @@ async def returned(request: Request) -> Response:
 
 
 routes = [
-    Route("/checkout/{kind:str}/{payable_id:int}", checkout_page, methods=["GET"], name="checkout"),
-    Route("/checkout/{kind:str}/{payable_id:int}", pay, methods=["POST"], name="checkout_pay"),
-    Route("/checkout/{kind:str}/{payable_id:int}/success", returned, methods=["GET"]),
-    Route("/checkout/{kind:str}/{payable_id:int}/cancel", returned, methods=["GET"]),
+    Route(
+        "/checkout/{kind:str}/{payable_id:id64}", checkout_page, methods=["GET"], name="checkout"
+    ),
+    Route("/checkout/{kind:str}/{payable_id:id64}", pay, methods=["POST"], name="checkout_pay"),
+    Route("/checkout/{kind:str}/{payable_id:id64}/success", returned, methods=["GET"]),
+    Route("/checkout/{kind:str}/{payable_id:id64}/cancel", returned, methods=["GET"]),
 ]

@@ -221,7 +221,7 @@ routes = [
     api_route(
         Operation(
             "GET",
-            "/api/v1/listings/{listing_id:int}/public",
+            "/api/v1/listings/{listing_id:id32}/public",
             "A published listing as the public sees it",
             "listings",
             response=PublicListingOut,

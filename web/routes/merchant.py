@@ -167,9 +167,9 @@ routes: list[BaseRoute] = [
     Route("/merchant/apply", apply_page, methods=["GET"], name="merchant_apply"),
     Route("/merchant/apply", apply_submit, methods=["POST"], name="merchant_apply_submit"),
     Route("/merchant/notices/read", notices_read, methods=["POST"], name="merchant_notices_read"),
-    Route("/merchant/{merchant_id:int}", dashboard, methods=["GET"], name="merchant_dashboard"),
+    Route("/merchant/{merchant_id:id32}", dashboard, methods=["GET"], name="merchant_dashboard"),
     Route(
-        "/merchant/{merchant_id:int}/application",
+        "/merchant/{merchant_id:id32}/application",
         application,
         methods=["GET"],
         name="merchant_application",

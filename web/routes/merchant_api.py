@@ -37,7 +37,7 @@ from web.routes.merchant_api_models import (
 )
 from web.validation import parse_json
 
-MERCHANT = f"{PREFIX}/merchants/{{merchant_id:int}}"
+MERCHANT = f"{PREFIX}/merchants/{{merchant_id:id32}}"
 
 
 async def my_merchants(request: Request) -> Response:

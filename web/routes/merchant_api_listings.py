@@ -33,8 +33,8 @@ from web.routes.merchant_api_models import (
 )
 from web.validation import parse_json
 
-LISTING = f"{PREFIX}/listings/{{listing_id:int}}"
-OFFERING = f"{LISTING}/offerings/{{offering_id:int}}"
+LISTING = f"{PREFIX}/listings/{{listing_id:id32}}"
+OFFERING = f"{LISTING}/offerings/{{offering_id:id32}}"
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from listings.offerings import offering_as_input
 from listings.types import Vertical
 from listings.verticals import ATTRIBUTES, as_input
 from marketplace.city import City
+from marketplace.input_bounds import Line, Text
 from web.openapi import Operation
 
 PREFIX = "/api/v1"
@@ -25,7 +26,8 @@ TAG = "merchants"
 READ_ERRORS = (403, 404)
 WRITE_ERRORS = (403, 404, 409, 422)
 
-Texts = dict[str, str]
+Texts = dict[str, Text]
+Names = dict[str, Line]  # one line each: a name never holds a line break
 TEXTS = 'texts per locale, e.g. {"zh-CN": "金牌家政", "en": "Golden Housekeeping"}'
 
 
@@ -34,15 +36,15 @@ class Body(BaseModel):
 
 
 class MerchantApplyIn(Body):
-    name: Texts = Field(description=TEXTS)
+    name: Names = Field(description=TEXTS)
     vertical: str = Field(description="restaurant, housekeeping, tutoring or shop")
     category: str = Field(description="a category slug of that vertical in the city's config")
     address: Texts = Field(default_factory=dict, description=TEXTS)
     lat: float
     lng: float
-    contact_name: str
-    contact_phone: str
-    contact_email: str | None = None
+    contact_name: Line
+    contact_phone: Line
+    contact_email: Line | None = None
 
 
 class PointOut(BaseModel):
@@ -78,13 +80,13 @@ class MerchantsAnswer(BaseModel):
 class OfferingIn(Body):
     """A dish, service, lesson or product; which fields apply depends on the listing's vertical."""
 
-    name: Texts = Field(description=TEXTS)
+    name: Names = Field(description=TEXTS)
     description: Texts | None = None
     price: str | int | float = Field(description='in major units as typed, e.g. "38.50"')
     duration_min: int | str | None = Field(default=None, description="services and lessons")
     stock: int | str | None = Field(default=None, description="products")
     sku: str | None = Field(default=None, description="products")
-    tags: list[str] | None = Field(default=None, description="dishes: signature, spicy, ...")
+    tags: list[Line] | None = Field(default=None, description="dishes: signature, spicy, ...")
     format: str | None = Field(default=None, description="lessons: at_home, at_centre, online")
     grade: str | None = Field(default=None, description="lessons, e.g. primary_3")
     trial: bool | None = Field(default=None, description="lessons: a trial lesson")
@@ -93,7 +95,7 @@ class OfferingIn(Body):
 
 
 class OfferingPatch(OfferingIn):
-    name: Texts | None = Field(default=None, description=TEXTS)  # type: ignore[assignment]
+    name: Names | None = Field(default=None, description=TEXTS)  # type: ignore[assignment]
     price: str | int | float | None = None  # type: ignore[assignment]
 
 
@@ -139,13 +141,13 @@ class ListingFields(Body):
     service_area: dict[str, Any] | None = Field(
         default=None, description="a GeoJSON Polygon, for service_area_mode polygon"
     )
-    tags: list[str] | None = None
+    tags: list[Line] | None = None
 
 
 class ListingIn(ListingFields):
     vertical: str
     category: str
-    name: Texts = Field(description=TEXTS)
+    name: Names = Field(description=TEXTS)
     lat: float
     lng: float
     offerings: list[OfferingIn] = []
@@ -153,7 +155,7 @@ class ListingIn(ListingFields):
 
 class ListingPatch(ListingFields):
     category: str | None = None
-    name: Texts | None = Field(default=None, description=TEXTS)
+    name: Names | None = Field(default=None, description=TEXTS)
     lat: float | None = None
     lng: float | None = None
 
@@ -190,11 +192,11 @@ class ListingsAnswer(BaseModel):
 
 
 class HideIn(Body):
-    reason: str | None = Field(default=None, description="required when an operator hides")
+    reason: Text | None = Field(default=None, description="required when an operator hides")
 
 
 class InviteIn(Body):
-    identifier: str = Field(description="the invitee's phone number or e-mail")
+    identifier: Line = Field(description="the invitee's phone number or e-mail")
 
 
 class InviteOut(BaseModel):

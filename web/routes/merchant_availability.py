@@ -346,7 +346,7 @@ async def policy_submit(request: Request) -> Response:
     return redirect(back.split("?")[0] + "?policy=saved#policy")
 
 
-OFFERING = LISTING + "/offerings/{offering_id:int}/availability"
+OFFERING = LISTING + "/offerings/{offering_id:id32}/availability"
 routes = [
     Route(OFFERING, availability_page, methods=["GET"], name="merchant_availability"),
     Route(OFFERING, availability_submit, methods=["POST"], name="merchant_availability_save"),

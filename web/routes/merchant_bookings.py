@@ -234,7 +234,8 @@ async def _refused(request: Request, exc: MarketplaceError, back: str) -> Respon
 async def refused(request: Request, message: str, back: str, status: int) -> Response:
     """Why an action did not work, in the frame of the business whose queue it came from."""
     merchant = None
-    if match := re.match(r"/merchant/(\d+)/", back):
+    # at most 9 digits: always an int32 merchant id
+    if match := re.match(r"/merchant/(\d{1,9})/", back):
         account = await require_account(request)
         merchant = await reads.get_merchant(account, int(match.group(1)))
     nav = "orders" if "/orders" in back else "bookings"
@@ -276,19 +277,19 @@ async def booking_no_show(request: Request) -> Response:
 routes = [
     Route("/merchant/bookings", bookings_redirect, methods=["GET"], name="merchant_bookings_pick"),
     Route(
-        "/merchant/{merchant_id:int}/bookings",
+        "/merchant/{merchant_id:id32}/bookings",
         bookings_page,
         methods=["GET"],
         name="merchant_bookings",
     ),
     Route(
-        "/merchant/bookings/{booking_id:int}/cancel",
+        "/merchant/bookings/{booking_id:id64}/cancel",
         booking_cancel,
         methods=["POST"],
         name="merchant_booking_cancel",
     ),
     Route(
-        "/merchant/bookings/{booking_id:int}/no-show",
+        "/merchant/bookings/{booking_id:id64}/no-show",
         booking_no_show,
         methods=["POST"],
         name="merchant_booking_no_show",

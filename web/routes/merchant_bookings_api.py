@@ -40,7 +40,7 @@ from web.validation import parse_json
 
 PREFIX = "/api/v1/merchant"
 TAG = "merchant bookings"
-WHICH = "the merchant (needed only by people who work for several)"
+WHICH = "the merchant's id (needed only by people who work for several), 1 to 2147483647"
 
 
 class RedeemIn(BaseModel):
@@ -161,7 +161,7 @@ def _op(method: str, path: str, summary: str, **extra: object) -> Operation:
 
 
 SETTINGS_TEXT = "Send null to stop taking bookings. Every bad value is a 422 naming its path."
-LISTING = f"{PREFIX}/listings/{{listing_id:int}}"
+LISTING = f"{PREFIX}/listings/{{listing_id:id32}}"
 routes: list[BaseRoute] = [
     route(
         _op(
@@ -199,7 +199,7 @@ routes: list[BaseRoute] = [
     route(
         _op(
             "PUT",
-            f"{PREFIX}/offerings/{{offering_id:int}}/availability",
+            f"{PREFIX}/offerings/{{offering_id:id32}}/availability",
             "When a service or lesson can be booked",
             body=AvailabilitySettings,
             response=AvailabilityAnswer,

@@ -13,6 +13,7 @@ from listings import merchant_reads as reads
 from listings.models import Merchant
 from listings.types import ListingStatus, MerchantStatus
 from web.auth import require_account
+from web.forms import read_form
 from web.i18n import N_, request_locale
 from web.routes.merchant_forms import Form
 from web.routes.pages import VERTICAL_TEXT
@@ -37,12 +38,7 @@ LISTING_STATUS_TEXT: dict[str, str] = {
 
 async def read_fields(request: Request) -> Form:
     """Text fields of a posted form (first value of each name; files are refused)."""
-    async with request.form(max_fields=MAX_FIELDS, max_files=0) as form:
-        fields: Form = {}
-        for name, value in form.multi_items():
-            if isinstance(value, str) and name not in fields:
-                fields[name] = value
-        return fields
+    return await read_form(request, max_fields=MAX_FIELDS)
 
 
 def redirect(path: str) -> RedirectResponse:

@@ -29,7 +29,7 @@ from web.routes.merchant_frame import (
     redirect,
 )
 
-LISTING = "/merchant/listings/{listing_id:int}"
+LISTING = "/merchant/listings/{listing_id:id32}"
 KIND_TEXT: dict[OfferingKind, tuple[str, str]] = {
     # (what the list is called, what one of them is called)
     OfferingKind.DISH: (N_("Menu"), N_("Add a dish")),
@@ -214,13 +214,13 @@ async def _action_refused(request: Request, merchant: Merchant, exc: Marketplace
 
 routes = [
     Route(
-        "/merchant/{merchant_id:int}/listings/new",
+        "/merchant/{merchant_id:id32}/listings/new",
         new_listing_page,
         methods=["GET"],
         name="merchant_listing_new",
     ),
     Route(
-        "/merchant/{merchant_id:int}/listings/new",
+        "/merchant/{merchant_id:id32}/listings/new",
         new_listing_submit,
         methods=["POST"],
         name="merchant_listing_create",

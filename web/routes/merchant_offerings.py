@@ -139,13 +139,13 @@ routes = [
     Route(LISTING + "/offerings", offerings_page, methods=["GET"], name="merchant_offerings"),
     Route(LISTING + "/offerings", offering_add, methods=["POST"], name="merchant_offering_add"),
     Route(
-        LISTING + "/offerings/{offering_id:int}",
+        LISTING + "/offerings/{offering_id:id32}",
         offering_update,
         methods=["POST"],
         name="merchant_offering_save",
     ),
     Route(
-        LISTING + "/offerings/{offering_id:int}/delete",
+        LISTING + "/offerings/{offering_id:id32}/delete",
         offering_delete,
         methods=["POST"],
         name="merchant_offering_delete",

@@ -188,22 +188,22 @@ async def queue_counts(request: Request) -> Response:
 routes = [
     Route("/merchant/orders", orders_redirect, methods=["GET"], name="merchant_orders_pick"),
     Route(
-        "/merchant/{merchant_id:int}/orders", orders_page, methods=["GET"], name="merchant_orders"
+        "/merchant/{merchant_id:id32}/orders", orders_page, methods=["GET"], name="merchant_orders"
     ),
     Route(
-        "/merchant/{merchant_id:int}/queue-counts",
+        "/merchant/{merchant_id:id32}/queue-counts",
         queue_counts,
         methods=["GET"],
         name="merchant_queue_counts",
     ),
     Route(
-        "/merchant/orders/{order_id:int}/advance",
+        "/merchant/orders/{order_id:id64}/advance",
         order_advance,
         methods=["POST"],
         name="merchant_order_advance",
     ),
     Route(
-        "/merchant/orders/{order_id:int}/cancel",
+        "/merchant/orders/{order_id:id64}/cancel",
         order_cancel,
         methods=["POST"],
         name="merchant_order_cancel",

@@ -138,11 +138,11 @@ async def store_paid(request: Request) -> Response:
 
 
 routes = [
-    Route("/merchant/{merchant_id:int}/payouts", payouts_page, methods=["GET"], name="payouts"),
-    Route("/merchant/{merchant_id:int}/payouts/connect", connect, methods=["POST"]),
-    Route("/merchant/{merchant_id:int}/payouts/return", returned, methods=["GET"]),
+    Route("/merchant/{merchant_id:id32}/payouts", payouts_page, methods=["GET"], name="payouts"),
+    Route("/merchant/{merchant_id:id32}/payouts/connect", connect, methods=["POST"]),
+    Route("/merchant/{merchant_id:id32}/payouts/return", returned, methods=["GET"]),
     Route(
-        "/merchant/{kind:str}s/{payable_id:int}/store-paid",
+        "/merchant/{kind:str}s/{payable_id:id64}/store-paid",
         store_paid,
         methods=["POST"],
         name="merchant_store_paid",

@@ -138,7 +138,7 @@ routes = [
     Route(PHOTOS, photos_page, methods=["GET"], name="merchant_photos"),
     Route(PHOTOS, upload, methods=["POST"], name="merchant_photo_upload"),
     Route(
-        PHOTOS + "/{photo_id:int}/delete", delete, methods=["POST"], name="merchant_photo_delete"
+        PHOTOS + "/{photo_id:id32}/delete", delete, methods=["POST"], name="merchant_photo_delete"
     ),
-    Route(PHOTOS + "/{photo_id:int}/move", move, methods=["POST"], name="merchant_photo_move"),
+    Route(PHOTOS + "/{photo_id:id32}/move", move, methods=["POST"], name="merchant_photo_move"),
 ]

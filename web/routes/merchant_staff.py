@@ -106,15 +106,15 @@ routes = [
         methods=["POST"],
         name="merchant_invite_accept",
     ),
-    Route("/merchant/{merchant_id:int}/staff", staff_page, methods=["GET"], name="merchant_staff"),
+    Route("/merchant/{merchant_id:id32}/staff", staff_page, methods=["GET"], name="merchant_staff"),
     Route(
-        "/merchant/{merchant_id:int}/staff",
+        "/merchant/{merchant_id:id32}/staff",
         staff_invite,
         methods=["POST"],
         name="merchant_staff_invite",
     ),
     Route(
-        "/merchant/{merchant_id:int}/staff/{account_id:int}/remove",
+        "/merchant/{merchant_id:id32}/staff/{account_id:id32}/remove",
         staff_remove,
         methods=["POST"],
         name="merchant_staff_remove",

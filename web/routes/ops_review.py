@@ -25,6 +25,7 @@ from listings.types import ListingStatus
 from marketplace.accounts import Role
 from marketplace.accounts.models import Account
 from marketplace.errors import Conflict, MarketplaceError, ValidationFailed
+from marketplace.input_bounds import strip_controls
 from web.auth import require_role
 from web.forms import read_form
 from web.i18n import N_, request_locale, translator
@@ -193,7 +194,8 @@ async def _listings(
 async def listings(request: Request) -> Response:
     operator = await _operator(request)
     params = request.query_params
-    query = params.get("q", "")[:100]
+    # words to look for, as in the residents' search: control characters are dropped
+    query = strip_controls(params.get("q", ""))[:100]
     return await _listings(request, operator, query, _status_filter(params.get("status")))
 
 
@@ -311,8 +313,8 @@ async def import_submit(request: Request) -> Response:
     )
 
 
-MERCHANT = "/ops/merchants/{merchant_id:int}"
-LISTING = "/ops/listings/{listing_id:int}"
+MERCHANT = "/ops/merchants/{merchant_id:id32}"
+LISTING = "/ops/listings/{listing_id:id32}"
 routes = [
     Route("/ops/merchants", applications, methods=["GET"], name="ops_merchants"),
     Route(f"{MERCHANT}/approve", approve, methods=["POST"], name="ops_approve"),

@@ -25,7 +25,13 @@ from marketplace.orders.services import cancel_order, confirm_order, get_order
 from web.auth import current_account, require_account
 from web.forms import read_form
 from web.i18n import request_locale, translator
-from web.routes.resident_common import field_errors, new_key, now, read_pin
+from web.routes.resident_common import (
+    field_errors,
+    new_key,
+    now,
+    posted_listing_id,
+    read_pin,
+)
 from web.routes.resident_order_view import list_row, order_view
 from web.routes.resident_picker import render_listing
 from web.templating import format_money, render
@@ -66,10 +72,9 @@ def _money(request: Request) -> Any:
 
 async def order(request: Request) -> Response:
     form = await read_form(request)
-    try:
-        listing_id = int(form.get("listing_id", ""))
-    except ValueError:
-        raise NotOrderable("No such shop.") from None
+    listing_id = posted_listing_id(form)
+    if listing_id is None:
+        raise NotOrderable("No such shop.")
     account = await current_account(request)
     if account is None:
         next_path = f"/listings/{listing_id}#order"
@@ -170,7 +175,7 @@ routes = [
     Route("/orders", orders_tab, methods=["GET"], name="orders_tab"),
     Route("/orders", order, methods=["POST"], name="order"),
     Route("/me/orders", my_orders, methods=["GET"], name="my_orders"),
-    Route("/me/orders/{order_id:int}", detail, methods=["GET"], name="my_order"),
-    Route("/me/orders/{order_id:int}/confirm", confirm, methods=["POST"]),
-    Route("/me/orders/{order_id:int}/cancel", cancel, methods=["POST"]),
+    Route("/me/orders/{order_id:id64}", detail, methods=["GET"], name="my_order"),
+    Route("/me/orders/{order_id:id64}/confirm", confirm, methods=["POST"]),
+    Route("/me/orders/{order_id:id64}/cancel", cancel, methods=["POST"]),
 ]

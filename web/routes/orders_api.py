@@ -31,7 +31,7 @@ from web.validation import parse_json
 
 PREFIX = "/api/v1"
 TAG = "orders"
-ORDER = f"{PREFIX}/orders/{{order_id:int}}"
+ORDER = f"{PREFIX}/orders/{{order_id:id64}}"
 WRITE_ERRORS = (403, 404, 409, 422)
 
 

@@ -16,8 +16,10 @@ from listings.photos import services as photos
 from listings.photos.models import Photo
 from listings.photos.storage import FileMissing, InvalidKey, LocalDirectoryStorage, Storage
 from marketplace.errors import NotFound, ValidationFailed
+from marketplace.input_bounds import id_number
 from web.auth import require_account
 from web.openapi import Operation, api_route
+from web.validation import refuse_unstorable_text
 
 PREFIX = "/api/v1"
 # Keys carry the content's hash, so what a URL names never changes: browsers and proxies may
@@ -99,15 +101,16 @@ def _caption(raw: object) -> dict[str, object] | None:
         value = None
     if not isinstance(value, dict):
         raise ValidationFailed.on("caption", 'must be a JSON object such as {"zh-CN": "招牌面"}')
+    refuse_unstorable_text(value, name=lambda where: ".".join(map(str, ("caption", *where))))
     return value
 
 
 def _offering_id(raw: object) -> int | None:
     if raw is None or raw == "":
         return None
-    if not isinstance(raw, str) or not raw.isdigit():
+    if not isinstance(raw, str):
         raise ValidationFailed.on("offering_id", "must be a whole number")
-    return int(raw)
+    return id_number(raw, "offering_id")
 
 
 async def upload_photo(request: Request) -> Response:
@@ -183,7 +186,7 @@ routes = [
     api_route(
         Operation(
             "POST",
-            f"{PREFIX}/listings/{{listing_id:int}}/photos",
+            f"{PREFIX}/listings/{{listing_id:id32}}/photos",
             "Add a photo to a listing",
             "photos",
             body=PhotoUploadIn,
@@ -202,7 +205,7 @@ routes = [
     api_route(
         Operation(
             "DELETE",
-            f"{PREFIX}/photos/{{photo_id:int}}",
+            f"{PREFIX}/photos/{{photo_id:id32}}",
             "Delete a photo",
             "photos",
             status=204,

@@ -12,11 +12,22 @@ from typing import Any
 
 from starlette.requests import Request
 
-from marketplace.errors import MarketplaceError
+from marketplace.errors import MarketplaceError, ValidationFailed
+from marketplace.input_bounds import id_number
 from web.i18n import N_, request_locale, translator
 from web.reasons import translate_reason
 
 Translate = Callable[[str], str]
+
+
+def posted_listing_id(form: dict[str, str]) -> int | None:
+    """The listing a booking or cart form was posted from; None when it names no listing
+    that could exist (a 404 for the page, never a query with an impossible id)."""
+    try:
+        return id_number(form.get("listing_id"), "listing_id")
+    except ValidationFailed:
+        return None
+
 
 # Sentences for the errors residents cause on these pages, by the service's error code.
 BY_CODE: dict[str, str] = {
