@@ -84,12 +84,13 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, math.ceil((_as_utc(moment) - now).total_seconds()))
 
 
-async def _since_last_success(
-    successes: QuerySet[LoginAttempt], window_start: datetime
-) -> datetime:
-    """Where a count starts: a success proves the password was known, so it restarts after it."""
-    last = await successes.filter(created_at__gte=window_start).order_by("-created_at").first()
-    return _as_utc(last.created_at) if last is not None else window_start
+async def _after_last_success(
+    counted: QuerySet[LoginAttempt], successes: QuerySet[LoginAttempt], window_start: datetime
+) -> QuerySet[LoginAttempt]:
+    """`counted` from the last success on: it proves the password was known, so a count
+    restarts after it (by id, which orders attempts even when their clocks tie)."""
+    last = await successes.filter(created_at__gte=window_start).order_by("-id").first()
+    return counted.filter(id__gt=last.id) if last is not None else counted
 
 
 async def _refusal(
@@ -101,8 +102,8 @@ async def _refusal(
     succeeded = LoginAttempt.filter(identifier=identifier, succeeded=True)
 
     # (account, client): progressive delay after the free failures
-    client_start = await _since_last_success(succeeded.filter(ip=ip), window_start)
-    pair = failures.filter(identifier=identifier, ip=ip, created_at__gte=client_start)
+    pair = failures.filter(identifier=identifier, ip=ip, created_at__gte=window_start)
+    pair = await _after_last_success(pair, succeeded.filter(ip=ip), window_start)
     count = await pair.count()
     if count >= limits.max_failures_per_client:
         latest = await pair.order_by("-created_at").first()
@@ -113,9 +114,9 @@ async def _refusal(
 
     # the account from anywhere (the address's count does not restart after a success, or one
     # valid account would unlock guessing at all the others)
-    account_start = await _since_last_success(succeeded, window_start)
+    account = failures.filter(identifier=identifier, created_at__gte=window_start)
     ceilings = (
-        (failures.filter(identifier=identifier, created_at__gte=account_start),
+        (await _after_last_success(account, succeeded, window_start),
          limits.max_failures_per_account),
         (failures.filter(ip=ip, created_at__gte=window_start), limits.max_failures_per_ip),
     )  # fmt: skip

@@ -1,0 +1,101 @@
+"""The client address throttling counts: X-Forwarded-For only from trusted proxies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from marketplace.accounts import services as accounts
+from marketplace.settings import Settings, SettingsError
+from tests.support.stopped_clock import StoppedClock, stopped_clock_fixture  # noqa: F401
+from tests.web.conftest import PASSWORD, client_for
+from web.client_ip import resolve
+
+NETWORKS = Settings(trusted_proxies="10.0.0.0/8, 2001:db8::1").trusted_proxy_networks()
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for", "client"),
+    [
+        ("203.0.113.9", ["198.51.100.1"], "203.0.113.9"),  # not a proxy: the header is ignored
+        ("10.0.0.5", ["198.51.100.1"], "198.51.100.1"),
+        ("10.0.0.5", ["6.6.6.6, 198.51.100.1"], "198.51.100.1"),  # left part is the client's
+        ("10.0.0.5", ["198.51.100.1, 10.9.9.9"], "198.51.100.1"),  # two proxies in a row
+        ("10.0.0.5", ["6.6.6.6", "198.51.100.1"], "198.51.100.1"),  # header sent twice
+        ("2001:db8::1", ["[2001:db8:9::7]:4431"], "2001:db8:9::7"),
+        ("10.0.0.5", ["198.51.100.1:51234"], "198.51.100.1"),
+        ("10.0.0.5", [], "10.0.0.5"),
+        ("10.0.0.5", ["not-an-address"], "10.0.0.5"),
+        ("10.0.0.5", ["10.1.1.1, 10.2.2.2"], "10.1.1.1"),  # only proxies: the farthest one
+        ("127.0.0.1", ["198.51.100.1"], "127.0.0.1"),
+    ],
+)
+def test_forwarded_for_is_read_only_from_trusted_proxies(
+    peer: str, forwarded_for: list[str], client: str
+) -> None:
+    assert resolve(peer, forwarded_for, NETWORKS) == client
+
+
+def test_nothing_is_trusted_by_default() -> None:
+    assert Settings().trusted_proxy_networks() == ()
+    assert resolve("127.0.0.1", ["198.51.100.1"], ()) == "127.0.0.1"
+
+
+def test_a_bad_proxy_entry_is_named() -> None:
+    with pytest.raises(SettingsError) as exc:
+        Settings(trusted_proxies="10.0.0.0/8, proxy.internal").trusted_proxy_networks()
+    assert exc.value.message.startswith("TRUSTED_PROXIES: 'proxy.internal'")
+
+
+async def _signup_via(app: Starlette, peer: str, forwarded_for: str, n: int) -> int:
+    async with client_for(app, ip=peer) as client:
+        response = await client.post(
+            "/api/v1/auth/signup",
+            json={"identifier": f"u{n}@example.com", "password": PASSWORD, "display_name": "u"},
+            headers={"X-Forwarded-For": forwarded_for},
+        )
+    return response.status_code
+
+
+async def test_sign_up_limits_count_the_client_behind_a_trusted_proxy(
+    db: str, make_app: Callable[..., Starlette]
+) -> None:
+    app = make_app(signup_max_per_ip=1, trusted_proxies="10.0.0.0/8")
+    # two residents behind the proxy are two clients
+    assert await _signup_via(app, "10.0.0.5", "198.51.100.1", 1) == 201
+    assert await _signup_via(app, "10.0.0.5", "198.51.100.2", 2) == 201
+    assert await _signup_via(app, "10.0.0.6", "6.6.6.6, 198.51.100.1", 3) == 429
+    # a client writing the header itself is counted by its own address
+    assert await _signup_via(app, "203.0.113.9", "198.51.100.3", 4) == 201
+    assert await _signup_via(app, "203.0.113.9", "198.51.100.4", 5) == 429
+
+
+async def test_without_trusted_proxies_the_header_changes_nothing(
+    db: str, make_app: Callable[..., Starlette]
+) -> None:
+    app = make_app(signup_max_per_ip=1)
+    assert await _signup_via(app, "127.0.0.1", "198.51.100.1", 1) == 201
+    assert await _signup_via(app, "127.0.0.1", "198.51.100.2", 2) == 429
+
+
+async def test_sign_in_delays_follow_the_client_behind_the_proxy(
+    db: str, make_app: Callable[..., Starlette], stopped_clock: StoppedClock
+) -> None:
+    await accounts.sign_up("mei@example.com", PASSWORD, "小美", "zh-CN")
+    app = make_app(trusted_proxies="10.0.0.0/8")
+
+    async def login(forwarded_for: str, password: str) -> httpx.Response:
+        async with client_for(app, ip="10.0.0.5") as client:
+            return await client.post(
+                "/api/v1/auth/login",
+                json={"identifier": "mei@example.com", "password": password},
+                headers={"X-Forwarded-For": forwarded_for},
+            )
+
+    statuses = [(await login("203.0.113.7", "wrong password")).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    # the owner comes through the same proxy: not the guesser's address, not delayed
+    assert (await login("198.51.100.9", PASSWORD)).status_code == 200
