@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -10,10 +13,12 @@ from starlette.applications import Starlette
 
 from marketplace.accounts import services as accounts
 from marketplace.settings import Settings, SettingsError
+from tests.support.live_server import REPO, LiveServer
 from tests.support.stopped_clock import StoppedClock, stopped_clock_fixture  # noqa: F401
 from tests.web.conftest import PASSWORD, client_for
 from web.client_ip import resolve
 
+CITY_DIR = REPO / "cities" / "changzhou"
 NETWORKS = Settings(trusted_proxies="10.0.0.0/8, 2001:db8::1").trusted_proxy_networks()
 
 
@@ -99,3 +104,35 @@ async def test_sign_in_delays_follow_the_client_behind_the_proxy(
     assert statuses == [401, 401, 401, 429]
     # the owner comes through the same proxy: not the guesser's address, not delayed
     assert (await login("198.51.100.9", PASSWORD)).status_code == 200
+
+
+@pytest.mark.parametrize(("trusted", "statuses"), [("", [201, 429]), ("127.0.0.1", [201, 201])])
+def test_taocity_serve_reads_forwarded_for_from_trusted_proxies_only(
+    tmp_path: Path, trusted: str, statuses: list[int]
+) -> None:
+    """uvicorn's own proxy-header handling follows TRUSTED_PROXIES too, so it cannot put a
+    forwarded address where the app looks for the peer's."""
+    server = LiveServer(f"sqlite://{tmp_path}/serve.sqlite3", CITY_DIR, tmp_path / "serve.log")
+    server.env |= {"SIGNUP_MAX_PER_IP": "1", "TRUSTED_PROXIES": trusted}
+    server.taocity("db", "migrate")
+    cli = [sys.executable, "-c", "from marketplace.cli import main; main()"]
+    with server.log_path.open("wb") as log:
+        server.process = subprocess.Popen(
+            [*cli, "serve", "--port", str(server.port), "--log-level", "warning"],
+            env=server.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        server.wait_healthy([server.process], 60)
+        answers = []
+        for n in (1, 2):
+            body = {"identifier": f"u{n}@example.com", "password": PASSWORD, "display_name": "u"}
+            response = httpx.post(
+                f"{server.url}/api/v1/auth/signup",
+                json=body,
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+                timeout=30,
+            )
+            answers.append(response.status_code)
+    finally:
+        server.stop()
+    assert answers == statuses

@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from marketplace.accounts import passwords
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Account
-from marketplace.settings import SettingsError
+from marketplace.settings import Settings, SettingsError
 from tests.support.live_server import free_port
 from tests.web.conftest import api_login, api_signup, client_for
 from web.middleware.session import COOKIE_NAME
@@ -147,3 +147,14 @@ async def test_a_password_changed_outside_the_app_ends_sessions_too(
     async with client_for(app) as client:
         assert (await api_login(client, password="reset by the operator")).status_code == 200
         assert (await client.get("/api/v1/me")).status_code == 200
+
+
+def test_previous_secrets_are_listed_oldest_first_and_checked_too() -> None:
+    settings = Settings(
+        session_secret=NEW_SECRET, session_secret_previous=f" {OLD_SECRET} , {'o' * 40} "
+    )
+    assert settings.session_keys() == ("o" * 40, OLD_SECRET, NEW_SECRET)
+    weak = Settings(session_secret=NEW_SECRET, session_secret_previous=PUBLIC_DEFAULT)
+    with pytest.raises(SettingsError) as exc:
+        weak.session_keys()
+    assert exc.value.message.startswith("SESSION_SECRET_PREVIOUS: too short")
