@@ -8,6 +8,7 @@ from marketplace.settings import Settings, SettingsError
 
 settings = Settings()
 try:
+    settings.trusted_proxy_networks()  # a bad entry is named now, not at the first sign-in
     app = create_app(load_city(settings.require_city_dir()), settings, serving=True)
 except SettingsError as exc:
     # a missing or weak setting is the operator's to fix: one line saying which, no traceback
