@@ -90,19 +90,20 @@ def db_status() -> None:
     envvar="WEB_CONCURRENCY",
     help="Serving processes, each on its own SO_REUSEPORT socket (WEB_CONCURRENCY).",
 )
-@click.option(
-    "--forwarded-allow-ips",
-    default="127.0.0.1",
-    show_default=True,
-    help="Proxies whose X-Forwarded-For/-Proto are trusted ('*' behind a platform router).",
-)
 @click.option("--log-level", default="info", show_default=True)
-def serve(host: str, port: int, workers: int, forwarded_allow_ips: str, log_level: str) -> None:
-    """Serve the city in CITY_DIR: one process (the embedded set-up) or several (production)."""
+def serve(host: str, port: int, workers: int, log_level: str) -> None:
+    """Serve the city in CITY_DIR: one process (the embedded set-up) or several (production).
+
+    X-Forwarded-For and -Proto are believed only from the proxies in TRUSTED_PROXIES."""
     from marketplace.serving import ServeOptions
     from marketplace.serving import serve as run
 
-    run(ServeOptions(host, port, workers, forwarded_allow_ips, log_level))
+    settings = Settings()
+    settings.session_keys()  # no serving without a real SESSION_SECRET
+    settings.require_city_dir()
+    # uvicorn reads the proxy headers from the same list the app does, never from another one
+    proxies = ",".join(str(network) for network in settings.trusted_proxy_networks())
+    run(ServeOptions(host, port, workers, proxies, log_level))
 
 
 @main.command()

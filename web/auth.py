@@ -1,7 +1,8 @@
 """Who is signed in, and the one place roles are enforced for routes.
 
-The session cookie holds the account id and the account's `session_version` at sign-in; a
-cookie whose version no longer matches (after logout or a password change) is ignored.
+The session cookie holds the account id, the account's `session_version` at sign-in and a keyed
+digest of its password hash; a cookie whose version no longer matches (after logout) or whose
+digest does not (after a password change) is ignored.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from marketplace.accounts import Role
 from marketplace.accounts import services as accounts
 from marketplace.accounts.errors import LoginRequired
 from marketplace.accounts.models import Account
+from marketplace.accounts.sessions import password_stamp, stamp_matches
 from marketplace.errors import PermissionDenied
+from marketplace.settings import Settings
 from web import csrf
 
 SESSION_ACCOUNT = "uid"
 SESSION_VERSION = "sv"
+SESSION_PASSWORD = "pw"
 _UNSET = object()
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -37,11 +41,28 @@ async def current_account(conn: HTTPConnection) -> Account | None:
     account_id, version = session.get(SESSION_ACCOUNT), session.get(SESSION_VERSION)
     if isinstance(account_id, int) and isinstance(version, int):
         account = await accounts.account_for_session(account_id, version)
+        if account is not None:
+            account = _check_password_stamp(session, account, _session_keys(conn))
         if account is None:
             # A stale cookie (logged out elsewhere, disabled): forget it.
             session.pop(SESSION_ACCOUNT, None)
             session.pop(SESSION_VERSION, None)
+            session.pop(SESSION_PASSWORD, None)
     conn.scope.setdefault("state", {})["account"] = account
+    return account
+
+
+def _check_password_stamp(
+    session: dict[str, object], account: Account, keys: tuple[str, ...]
+) -> Account | None:
+    """The account if the session predates no password change, else None."""
+    stamp = session.get(SESSION_PASSWORD)
+    if not stamp_matches(account.password_hash, stamp, keys):
+        return None
+    current = password_stamp(account.password_hash, keys[-1])
+    if stamp != current:
+        # made with a previous secret during a rotation: carried over to the current one
+        session[SESSION_PASSWORD] = current
     return account
 
 
@@ -50,8 +71,14 @@ def sign_in(conn: HTTPConnection, account: Account) -> None:
     conn.session.clear()
     conn.session[SESSION_ACCOUNT] = account.id
     conn.session[SESSION_VERSION] = account.session_version
+    conn.session[SESSION_PASSWORD] = password_stamp(account.password_hash, _session_keys(conn)[-1])
     csrf.rotate_token(conn.session)
     conn.scope.setdefault("state", {})["account"] = account
+
+
+def _session_keys(conn: HTTPConnection) -> tuple[str, ...]:
+    settings: Settings = conn.app.state.settings
+    return settings.session_keys()
 
 
 async def sign_out(conn: HTTPConnection) -> None:
@@ -109,8 +136,3 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
         return default
     return target
-
-
-def client_ip(conn: HTTPConnection) -> str:
-    # uvicorn's --proxy-headers (trusted proxies only) already put the real client here.
-    return conn.client.host if conn.client is not None else "unknown"

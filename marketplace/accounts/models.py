@@ -78,3 +78,16 @@ class LoginAttempt(Model):
     class Meta:
         table = "login_attempts"
         indexes = (("identifier", "created_at"), ("ip", "created_at"))
+
+
+class SignupAttempt(Model):
+    """One sign-up attempt, kept so that sign-up limits hold across web processes."""
+
+    id = fields.BigIntField(primary_key=True)
+    identifier = fields.CharField(max_length=254)
+    ip = fields.CharField(max_length=45)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "signup_attempts"
+        indexes = (("identifier", "created_at"), ("ip", "created_at"), ("created_at",))

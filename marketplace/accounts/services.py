@@ -131,6 +131,29 @@ async def sign_up(
         raise ValidationFailed.on("identifier", ALREADY_REGISTERED) from None
 
 
+def _throttle_key(identifier: str) -> str:
+    """The name a throttle counts under: normalised when it parses, so spellings share a count."""
+    try:
+        return parse_identifier(identifier).value
+    except ValidationFailed:
+        return identifier.strip().lower()[:EMAIL_MAX]
+
+
+async def register(
+    identifier: str,
+    password: str,
+    display_name: str,
+    locale: str,
+    ip: str,
+    *,
+    limits: ratelimit.SignupLimits | None = None,
+) -> Account:
+    """A sign-up from the web: counted per address and per identifier before anything else, so
+    that neither hashing nor the "already registered" answer can be had in bulk."""
+    await ratelimit.begin_signup(_throttle_key(identifier), ip, limits or ratelimit.SignupLimits())
+    return await sign_up(identifier, password, display_name, locale)
+
+
 async def authenticate(
     identifier: str,
     password: str,
@@ -141,12 +164,11 @@ async def authenticate(
     """The account for these credentials; BadCredentials or RateLimited otherwise."""
     limits = limits or ratelimit.LoginLimits()
     try:
-        ident = parse_identifier(identifier)
-        key = ident.value
+        ident: Identifier | None = parse_identifier(identifier)
     except ValidationFailed:
         # A malformed name is treated like an unknown account: same answer, same cost.
-        ident, key = None, identifier.strip().lower()[:EMAIL_MAX]
-    attempt = await ratelimit.begin_attempt(key, ip, limits)
+        ident = None
+    attempt = await ratelimit.begin_attempt(_throttle_key(identifier), ip, limits)
     account = await find_account(ident) if ident is not None else None
     if account is None or not account.is_active:
         await passwords.burn_verification_async(password)
@@ -156,11 +178,20 @@ async def authenticate(
     await ratelimit.mark_succeeded(attempt)
     update = ["last_login_at", "updated_at"]
     account.last_login_at = timezone.now()
+    # (a new hash also ends the account's other sessions: rare, only when parameters change)
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = await passwords.hash_password_async(password)
         update.append("password_hash")
     await account.save(update_fields=update)
     return account
+
+
+async def set_password(account: Account, password: str) -> None:
+    """Give the account a new password. Every session signed in before stops working: each
+    carries a digest of the password hash it was issued under (see accounts.sessions)."""
+    passwords.check_strength(password)
+    account.password_hash = await passwords.hash_password_async(password)
+    await account.save(update_fields=["password_hash", "updated_at"])
 
 
 async def end_sessions(account: Account) -> None:

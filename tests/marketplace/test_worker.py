@@ -29,7 +29,7 @@ def test_the_embedded_web_process_runs_the_jobs_itself(tmp_path: Path, city: Cit
     url = f"sqlite://{tmp_path / 'embedded.sqlite3'}"
     settings = Settings(
         database_url=url,
-        session_secret="test-session-secret-0123456789",
+        session_secret="test-session-secret-0123456789-abcdef",
         search_dir=tmp_path / "search",
     )
     assert settings.run_jobs_in_web

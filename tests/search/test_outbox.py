@@ -354,7 +354,7 @@ def test_the_embedded_web_process_keeps_its_index_in_step(tmp_path: Path, city: 
     url = f"sqlite://{tmp_path / 'embedded.sqlite3'}"
     settings = Settings(
         database_url=url,
-        session_secret="test-session-secret-0123456789",
+        session_secret="test-session-secret-0123456789-abcdef",
         search_dir=tmp_path / "search",
     )
 

@@ -32,6 +32,8 @@ class LiveServer:
             "DATABASE_URL": database_url,
             "CITY_DIR": str(city_dir),
             "SESSION_SECRET": "browser-test-session-secret-0123456789",
+            # every browser signs up and in from this one loopback address
+            "SIGNUP_MAX_PER_IP": "1000",
             "SEARCH_DIR": str(log_path.parent / "search"),
             "MEDIA_DIR": str(log_path.parent / "media"),
         }
@@ -67,6 +69,8 @@ class LiveServer:
                 str(self.port),
                 "--log-level",
                 "warning",
+                # the app reads X-Forwarded-For itself (TRUSTED_PROXIES), as `taocity serve` has it
+                "--no-proxy-headers",
             ],
             env=self.env,
             cwd=REPO,

@@ -27,9 +27,6 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         search_dir=tmp_path / "search",
         media_dir=tmp_path / "media",
         session_secret="test-session-secret-not-for-production",
-        login_max_failures_per_account=5,
-        login_max_failures_per_ip=20,
-        login_window_s=900,
     )
 
 

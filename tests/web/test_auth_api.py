@@ -8,7 +8,8 @@ import httpx
 from starlette.applications import Starlette
 
 from marketplace.accounts.models import Account
-from tests.web.conftest import PASSWORD, api_login, api_signup, client_for
+from tests.support.stopped_clock import StoppedClock, stopped_clock_fixture  # noqa: F401
+from tests.web.conftest import PASSWORD, api_login, api_signup, client_for, csrf_token_from
 
 
 async def test_signup_then_login_then_me(app: Starlette, client: httpx.AsyncClient) -> None:
@@ -49,15 +50,20 @@ async def test_wrong_password_and_unknown_account_look_the_same(
     assert wrong.json()["code"] == "authentication_failed"
 
 
-async def test_sixth_attempt_on_an_account_is_refused_even_with_the_right_password(
-    resident: Account, client: httpx.AsyncClient
+async def test_a_guesser_is_slowed_down_but_the_owner_still_signs_in(
+    resident: Account, app: Starlette, stopped_clock: StoppedClock
 ) -> None:
-    for _ in range(5):
-        assert (await api_login(client, password="wrong password")).status_code == 401
-    refused = await api_login(client, password=PASSWORD)
-    assert refused.status_code == 429
-    assert refused.json()["code"] == "rate_limited"
-    assert 0 < int(refused.headers["Retry-After"]) <= 900
+    async with client_for(app, ip="203.0.113.7") as guesser:
+        answers = [(await api_login(guesser, password=f"guess {n}")) for n in range(20)]
+    assert [r.status_code for r in answers[:3]] == [401, 401, 401]
+    delayed = answers[3]
+    assert delayed.status_code == 429
+    assert delayed.json()["code"] == "rate_limited"
+    assert 0 < int(delayed.headers["Retry-After"]) <= 300
+    assert {r.status_code for r in answers[3:]} == {429}
+    # the owner, from an address that has not failed, is not held up by the guesser
+    async with client_for(app, ip="198.51.100.9") as owner:
+        assert (await api_login(owner)).status_code == 200
 
 
 async def test_an_address_is_throttled_across_accounts(
@@ -72,6 +78,41 @@ async def test_an_address_is_throttled_across_accounts(
         assert refused.status_code == 429
     async with client_for(app, ip="198.51.100.9") as neighbour:
         assert (await api_login(neighbour, "mei@example.com", PASSWORD)).status_code == 200
+
+
+async def test_sign_up_is_throttled_per_address(make_app: Callable[..., Starlette]) -> None:
+    app = make_app(signup_max_per_ip=2)
+    statuses = []
+    for n in range(3):
+        async with client_for(app, ip="203.0.113.7") as client:
+            response = await api_signup(client, identifier=f"u{n}@example.com")
+            statuses.append(response.status_code)
+    assert statuses == [201, 201, 429]
+    assert response.json()["code"] == "rate_limited"
+    assert response.json()["message"] == "注册次数过多，请稍后再试。"
+    assert 3590 <= int(response.headers["Retry-After"]) <= 3600
+    assert await Account.all().count() == 2
+    # the sign-up page answers the same way
+    async with client_for(app, ip="203.0.113.7") as client:
+        token = await csrf_token_from(client, "/signup")
+        page = await client.post(
+            "/signup",
+            data={"identifier": "u9@example.com", "password": PASSWORD, "display_name": "u",
+                  "csrf_token": token},
+        )  # fmt: skip
+        assert page.status_code == 429 and "Retry-After" in page.headers
+        assert "注册次数过多" in page.text
+    async with client_for(app, ip="198.51.100.9") as neighbour:
+        assert (await api_signup(neighbour, identifier="n@example.com")).status_code == 201
+
+
+async def test_sign_up_is_throttled_per_identifier(make_app: Callable[..., Starlette]) -> None:
+    app = make_app(signup_max_per_identifier=2)
+    statuses = []
+    for n in range(3):
+        async with client_for(app, ip=f"198.51.100.{n}") as client:
+            statuses.append((await api_signup(client, identifier="Mei@Example.com")).status_code)
+    assert statuses == [201, 422, 429]
 
 
 async def test_logout_invalidates_the_session_cookie_everywhere(

@@ -63,7 +63,7 @@ def test_the_app_opens_and_closes_its_own_database(tmp_path: Path, city: City) -
     url = f"sqlite://{tmp_path / 'own.sqlite3'}"
     settings = Settings(
         database_url=url,
-        session_secret="test-session-secret-0123456789",
+        session_secret="test-session-secret-0123456789-abcdef",
         search_dir=tmp_path / "search",
     )
 

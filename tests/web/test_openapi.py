@@ -14,7 +14,9 @@ from marketplace.settings import Settings
 from tests.web.conftest import client_for
 from web.routes.api import SessionOut
 
-SETTINGS = Settings(database_url="sqlite://:memory:", session_secret="openapi-test-secret-0123")
+SETTINGS = Settings(
+    database_url="sqlite://:memory:", session_secret="openapi-test-secret-0123456789-ab"
+)
 
 
 def _api_routes(app: Any) -> set[tuple[str, str]]:

@@ -11,11 +11,12 @@ from starlette.routing import Route
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Account
-from marketplace.accounts.ratelimit import LoginLimits
+from marketplace.accounts.ratelimit import LoginLimits, SignupLimits
 from marketplace.errors import ValidationFailed
 from marketplace.input_bounds import Line
 from web import csrf
-from web.auth import client_ip, require_account, sign_in, sign_out
+from web.auth import require_account, sign_in, sign_out
+from web.client_ip import client_ip
 from web.i18n import negotiate, request_locale
 from web.middleware.locale import remember_locale
 from web.openapi import Operation, api_route, openapi_json
@@ -86,7 +87,10 @@ async def signup(request: Request) -> Response:
         if chosen is None:
             raise ValidationFailed.on("locale", f"must be one of {', '.join(city.locales)}")
         locale = chosen
-    account = await accounts.sign_up(body.identifier, body.password, body.display_name, locale)
+    limits = SignupLimits.from_settings(request.app.state.settings)
+    account = await accounts.register(
+        body.identifier, body.password, body.display_name, locale, client_ip(request), limits=limits
+    )
     sign_in(request, account)
     return _signed_in(request, account, 201)
 
@@ -123,6 +127,7 @@ routes = [
             body=SignupIn,
             response=SessionOut,
             status=201,
+            errors=(422, 429),
         ),
         signup,
         name="api_signup",

@@ -7,9 +7,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from marketplace.accounts import services as accounts
-from marketplace.accounts.ratelimit import LoginLimits
+from marketplace.accounts.ratelimit import LoginLimits, SignupLimits
 from marketplace.errors import MarketplaceError, RateLimited
-from web.auth import client_ip, current_account, safe_next, sign_in, sign_out
+from web.auth import current_account, safe_next, sign_in, sign_out
+from web.client_ip import client_ip
 from web.forms import read_form
 from web.i18n import negotiate, request_locale, translator
 from web.middleware.locale import remember_locale
@@ -75,15 +76,19 @@ async def signup_submit(request: Request) -> Response:
     values = {k: form.get(k, "") for k in ("identifier", "display_name")}
     next_path = safe_next(form.get("next"))
     try:
-        account = await accounts.sign_up(
+        account = await accounts.register(
             values["identifier"],
             form.get("password", ""),
             values["display_name"],
             request_locale(request),
+            client_ip(request),
+            limits=SignupLimits.from_settings(request.app.state.settings),
         )
     except MarketplaceError as exc:
         context = {"next": next_path, "values": values, "errors": _form_errors(request, exc)}
-        return await render(request, "signup.html", context, status_code=exc.status)
+        return await render(
+            request, "signup.html", context, status_code=exc.status, headers=_retry_headers(exc)
+        )
     sign_in(request, account)
     return _redirect(request, next_path)
 
