@@ -172,6 +172,7 @@ routes: list[BaseRoute] = [
             response=ListingAnswer,
             errors=WRITE_ERRORS,
             description="The body is optional for the merchant's own staff.",
+            body_required=False,
         ),
         hide,
         name="api_listing_hide",
