@@ -26,7 +26,7 @@ from schemathesis.engine import events
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from listings.models import Listing
+from listings.models import Listing, Offering
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Account
 from marketplace.bookings.models import Booking
@@ -47,7 +47,7 @@ SCHEMA_PATH = "/api/v1/openapi.json"
 SEED = 20261207
 # Per operation and phase; with the coverage phase's own cases this keeps a role's run to about
 # a thousand requests.
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 5
 # Ends every session of the account, so it runs after everything else has been tried.
 LAST = "POST /api/v1/auth/logout"
 
@@ -106,6 +106,8 @@ def _config(session_cookie: str, csrf_token: str, *, only: str | None, skip: str
     generation = {"max-examples": MAX_EXAMPLES, "mode": "all", "database": "none"}
     raw: dict[str, Any] = {
         "seed": SEED,
+        # nothing learnt by one run steers the next: the same requests every time
+        "cache": {"enabled": False},
         "headers": {"X-CSRF-Token": csrf_token},
         "auth": {"openapi": {"session": {"api_key": session_cookie}}},
         "generation": generation,
@@ -216,7 +218,8 @@ async def test_every_operation_keeps_its_contract(
         f"{figures.server_errors} server errors, {figures.schema_violations} schema violations, "
         f"{figures.seconds:.1f} s, statuses {dict(sorted(figures.statuses.items()))}"
     )
-    assert figures.failures == [], "\n".join(figures.failures)
+    print("\n".join(figures.failures))
+    assert figures.failures == []
 
 
 # Focused cases of what the run above found.
@@ -296,3 +299,22 @@ async def test_staff_hide_without_a_body_and_stop_reservations_with_null(
         )
     assert stopped.status_code == 200, stopped.text
     assert stopped.json() == {"listing_id": listing.id, "reservations": None}
+
+
+async def test_an_offering_that_was_ordered_or_booked_is_not_removed(
+    db: str, city: City, app: Starlette
+) -> None:
+    await seeded_city(city)
+    ordered = await Offering.filter(kind="product").first()
+    booked = await Offering.filter(kind="service").first()
+    assert ordered is not None and booked is not None
+    async with client_for(app) as client:
+        token = (await api_login(client, "shop@example.com")).json()["csrf_token"]
+        for offering in (ordered, booked):
+            response = await client.delete(
+                f"/api/v1/listings/{offering.listing_id}/offerings/{offering.id}",  # type: ignore[attr-defined]
+                headers={"X-CSRF-Token": token},
+            )
+            assert response.status_code == 409, response.text
+            assert response.json()["code"] == "offering_in_use"
+            assert await Offering.filter(id=offering.id).exists()

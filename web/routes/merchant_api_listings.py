@@ -214,7 +214,7 @@ routes: list[BaseRoute] = [
         name="api_offering_update",
     ),
     api_route(
-        op("DELETE", OFFERING, "Remove an offering", status=204, errors=(403, 404)),
+        op("DELETE", OFFERING, "Remove an offering", status=204, errors=(403, 404, 409)),
         delete_offering,
         name="api_offering_delete",
     ),
