@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.errors import NotFound, ValidationFailed
+from marketplace.errors import Conflict, NotFound, ValidationFailed
 
 
 class ListingNotFound(NotFound):
@@ -11,3 +11,9 @@ class ListingNotFound(NotFound):
 
 class OutsideCity(ValidationFailed):
     code = "outside_city"
+
+
+class OfferingInUse(Conflict):
+    """Bookings and orders keep the offering they were made for: their history names it."""
+
+    code = "offering_in_use"

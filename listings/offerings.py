@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from listings import audit
+from listings.errors import OfferingInUse
 from listings.input_checks import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -189,6 +190,8 @@ async def remove_offering(actor: Account | None, offering: Offering) -> None:
     async with atomic():
         locked = await locked_listing(listing.id)
         current = await _locked_offering(offering.id)
+        if await current.bookings.all().exists() or await current.order_lines.all().exists():
+            raise OfferingInUse("it has bookings or orders: set is_active to false instead")
         before = audit.offering_snapshot(current)
         await current.delete()
         changes = audit.diff(before, {}, prefix=f"offering.{offering.id}.")

@@ -13,9 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from web.middleware.session import COOKIE_NAME
 from web.validation import PATH_PARAM_SCHEMAS
@@ -64,6 +66,10 @@ class Operation:
     errors: tuple[int, ...] = (422,)
     signed_in: bool = False
     body_media_type: str = "application/json"
+    # False: an empty body is taken as the model's defaults (the route reads it as optional)
+    body_required: bool = True
+    # True: JSON `null` is a meaning of its own (e.g. "stop taking bookings")
+    body_nullable: bool = False
     description: str = ""
     extra_responses: dict[int, str] = field(default_factory=dict)
 
@@ -71,9 +77,27 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
+class ApiRoute(Route):
+    """One operation's route. Several operations share a path through separate routes, and the
+    router answers a method none of them takes through the first one that matched the path:
+    its 405 must name the methods of every operation on that path, as the document does."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            raise HTTPException(status_code=405, headers={"Allow": allowed_methods(self.path)})
+        await super().handle(scope, receive, send)
+
+
+def allowed_methods(path: str) -> str:
+    methods = {op.method for op in OPERATIONS if op.path == path}
+    if "GET" in methods:
+        methods.add("HEAD")  # Starlette answers HEAD wherever it answers GET
+    return ", ".join(sorted(methods))
+
+
 def api_route(op: Operation, endpoint: Callable[[Request], Any], name: str | None = None) -> Route:
     OPERATIONS.append(op)
-    return Route(op.path, endpoint, methods=[op.method], name=name)
+    return ApiRoute(op.path, endpoint, methods=[op.method], name=name)
 
 
 def _openapi_path(path: str) -> tuple[str, list[dict[str, Any]]]:
@@ -144,9 +168,12 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
         if params:
             entry["parameters"] = params
         if op.body is not None:
+            body_schema = ref(op.body)
+            if op.body_nullable:
+                body_schema = {"anyOf": [body_schema, {"type": "null"}]}
             entry["requestBody"] = {
-                "required": True,
-                "content": {op.body_media_type: {"schema": ref(op.body)}},
+                "required": op.body_required,
+                "content": {op.body_media_type: {"schema": body_schema}},
             }
         if op.signed_in:
             entry["security"] = [{"session": []}]

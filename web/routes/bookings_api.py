@@ -211,6 +211,7 @@ routes: list[BaseRoute] = [
             body=CancelIn,
             response=BookingAnswer,
             errors=(403, 404, 409, 422),
+            body_required=False,
         ),
         cancel,
     ),

@@ -172,6 +172,7 @@ routes: list[BaseRoute] = [
             response=ListingAnswer,
             errors=WRITE_ERRORS,
             description="The body is optional for the merchant's own staff.",
+            body_required=False,
         ),
         hide,
         name="api_listing_hide",
@@ -213,7 +214,7 @@ routes: list[BaseRoute] = [
         name="api_offering_update",
     ),
     api_route(
-        op("DELETE", OFFERING, "Remove an offering", status=204, errors=(403, 404)),
+        op("DELETE", OFFERING, "Remove an offering", status=204, errors=(403, 404, 409)),
         delete_offering,
         name="api_offering_delete",
     ),

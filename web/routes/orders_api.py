@@ -138,6 +138,7 @@ routes: list[BaseRoute] = [
             body=CancelIn,
             response=OrderAnswer,
             errors=WRITE_ERRORS,
+            body_required=False,
         ),
         cancel,
     ),
