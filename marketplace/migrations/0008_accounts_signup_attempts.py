@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('taocity', '0006_offerings_by_listing')]
+    dependencies = [('taocity', '0007_capacity_checks')]
 
     initial = False
 
