@@ -18,6 +18,7 @@ from marketplace.settings import Settings
 from marketplace.worker import JobContext, job_loop
 from search import text
 from search.factory import engine_for
+from web.content_policy import PagePolicy
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import Catalogs
 from web.middleware.csrf import CsrfMiddleware
@@ -80,7 +81,11 @@ def create_app(
         debug=False,
         routes=all_routes(),
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(
+                SecurityHeadersMiddleware,
+                page_policy=PagePolicy.for_city(city),
+                https=settings.secure_cookies,
+            ),
             session_middleware(settings),
             Middleware(
                 LocaleMiddleware,
