@@ -23,7 +23,7 @@ CENTRE = "lat=31.7787&lng=119.974"
 INJECTED = (
     "<script>document.title = 'injected';</script>"
     '<img src="/static/none.png" onerror="document.title = \'injected\'">'
-    "<a id=\"injected\" href=\"javascript:document.title = 'injected'\">x</a>"
+    '<a id="injected" href="javascript:document.title = \'injected\'">x</a>'
 )
 
 
