@@ -1,21 +1,32 @@
 """The site's Content-Security-Policy in Chromium: markup slipped into a page cannot run
-script, and the maps still draw their tiles from the city's tile host.
+script, the maps still draw their tiles from the city's tile host, and paying online still
+takes the resident to Stripe's hosted checkout.
 
-The machine has no internet, so the tile host's answers are served by the test (one plain PNG);
-the browser checks the policy before any request leaves it, so a tile the policy refused would
-never reach that route. Screenshots: policy-search-map.png, policy-listing-map.png.
+The machine has no internet, so the tile host's and Stripe's answers are served by the test;
+the browser checks the policy before any request leaves it, so a request the policy refused
+would never reach those routes. Screenshots: policy-search-map.png, policy-listing-map.png.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
 
+import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from starlette.applications import Starlette
 
+from payments.interfaces import Payable, ReturnUrls, StartedPayment
+from payments.stripe_provider import StripeProvider
 from tests.browser.conftest import DESKTOP, PolicyWatch, shoot
-from tests.support.live_server import LiveServer
+from tests.browser.test_payment_pages import seed, signed_in
+from tests.conftest import CITY_DIR
+from tests.support.live_server import REPO, LiveServer
 
 TILE_HOST = "https://*.tile.openstreetmap.org/**"  # Changzhou's [map] tile_url
 CENTRE = "lat=31.7787&lng=119.974"
@@ -94,3 +105,82 @@ def test_the_listing_map_draws_tiles_from_the_city_tile_host(
     _tiles_drawn(phone, "#listing-map")
     assert served
     shoot(phone, "policy-listing-map")
+
+
+# --- paying online: the form posts to us, we redirect to Stripe's hosted page ------------------
+
+HOSTED_PAGE = "https://checkout.stripe.com/c/pay/cs_test_policy"
+
+
+class HostedCheckout(StripeProvider):
+    """Stripe as the resident meets it: starting a payment answers with the URL of Stripe's
+    hosted checkout page (no call leaves the machine)."""
+
+    async def start_payment(
+        self, payable: Payable, *, idempotency_key: str, urls: ReturnUrls, methods: Sequence[str]
+    ) -> StartedPayment:
+        return StartedPayment(self.name, "cs_test_policy", redirect_url=HOSTED_PAGE)
+
+
+def hosted_checkout_app() -> Starlette:
+    """`uvicorn --factory`: the app as production builds it, with the Stripe above."""
+    from marketplace.app import create_app
+    from marketplace.city import load_city
+    from marketplace.settings import Settings
+
+    settings = Settings()
+    app = create_app(load_city(settings.require_city_dir()), settings)
+    app.state.payment_providers = {"stripe": HostedCheckout("sk_test_policy", "whsec_policy")}
+    return app
+
+
+class HostedCheckoutServer(LiveServer):
+    def start(self) -> None:
+        log = self.log_path.open("wb")
+        factory = f"{__name__}:hosted_checkout_app"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", factory, "--port", str(self.port)],
+            env=self.env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_healthy([self.process], 30)
+
+
+@pytest.fixture(scope="module")
+def stripe_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LiveServer, dict[str, Any]]]:
+    tmp = tmp_path_factory.mktemp("policy-pay")
+    live = HostedCheckoutServer(f"sqlite://{tmp / 'pay.sqlite3'}", CITY_DIR, tmp / "server.log")
+    live.env.update(STRIPE_SECRET_KEY="sk_test_policy", STRIPE_WEBHOOK_SECRET="whsec_policy")
+    live.taocity("db", "migrate")
+    ids = seed(live, "setup")
+    live.start()
+    yield live, ids
+    live.stop()
+
+
+def test_paying_online_reaches_stripes_hosted_checkout(
+    browser: Browser, stripe_server: tuple[LiveServer, dict[str, Any]]
+) -> None:
+    live, ids = stripe_server
+    held = seed(live, "hold", str(ids["listing"]), str(ids["offering"]))
+    contexts: list[BrowserContext] = []
+    page = signed_in(browser, contexts, live, "mei@pay.test")
+    reached: list[str] = []
+
+    def stripe(route: Route) -> None:
+        reached.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<h1>Stripe Checkout</h1>")
+
+    page.context.route("https://checkout.stripe.com/**", stripe)
+    page.goto(f"{live.url}/checkout/booking/{held['booking']}")
+    page.get_by_test_id("method-stripe").click()
+    page.get_by_test_id("pay").click()
+    expect(page).to_have_url(HOSTED_PAGE)
+    expect(page.get_by_role("heading", name="Stripe Checkout")).to_be_visible()
+    assert reached == [HOSTED_PAGE]
+    for context in contexts:
+        context.close()
