@@ -81,6 +81,15 @@ def test_markup_slipped_into_a_page_runs_no_script(
     assert phone.title() != "injected"
 
 
+def test_pages_may_use_geolocation_and_the_camera_and_no_other_powerful_feature(
+    phone: Page, live_server: LiveServer
+) -> None:
+    phone.goto(f"{live_server.url}/login")
+    allowed = set(phone.evaluate("document.featurePolicy.allowedFeatures()"))
+    assert {"geolocation", "camera"} <= allowed
+    assert not {"microphone", "payment", "usb", "display-capture", "serial"} & allowed
+
+
 def test_the_results_map_draws_tiles_from_the_city_tile_host(
     browser: Browser, live_server: LiveServer
 ) -> None:
