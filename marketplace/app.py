@@ -18,6 +18,7 @@ from marketplace.settings import Settings
 from marketplace.worker import JobContext, job_loop
 from search import text
 from search.factory import engine_for
+from web.content_policy import PagePolicy
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import Catalogs
 from web.middleware.body_size import BodySizeLimitMiddleware
@@ -82,7 +83,11 @@ def create_app(
         debug=False,
         routes=all_routes(),
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(
+                SecurityHeadersMiddleware,
+                page_policy=PagePolicy.for_city(city),
+                https=settings.secure_cookies,
+            ),
             # inside the headers, so its answers carry them; outside the rest, so it catches
             # their errors too, and ends the request without dropping the connection
             Middleware(FaultsMiddleware),

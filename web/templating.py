@@ -26,6 +26,7 @@ from starlette.templating import Jinja2Templates
 from marketplace.city import City
 from web import csrf
 from web.auth import current_account
+from web.content_policy import request_nonce
 from web.i18n import Catalogs, babel_locale, request_locale
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -132,6 +133,15 @@ def _csrf_field(ctx: Context) -> Markup:
 
 
 @pass_context
+def _csp_nonce(ctx: Context) -> str:
+    """The nonce this response's Content-Security-Policy lets scripts run with."""
+    request = _request_of(ctx)
+    if request is None:
+        raise RuntimeError("csp_nonce() needs a request")
+    return request_nonce(request.scope)
+
+
+@pass_context
 def _has_route(ctx: Context, path: str) -> bool:
     """Whether some route serves `path`; links to pages not built yet are not drawn."""
     request = _request_of(ctx)
@@ -202,6 +212,7 @@ def create_templates(catalogs: Catalogs) -> Jinja2Templates:
     env.globals.update(
         csrf_field=_csrf_field,
         csrf_token=_csrf_token,
+        csp_nonce=_csp_nonce,
         has_route=_has_route,
         static=_static,
         locales=catalogs.locales,

@@ -1,15 +1,24 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against a live server.
 
-Screenshots land in test-artifacts/screenshots/ for people to look at.
+Screenshots land in test-artifacts/screenshots/ for people to look at. Any page a test visits
+that breaks the site's Content-Security-Policy or Permissions-Policy fails that test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    sync_playwright,
+)
 
 from tests.conftest import CITY_DIR, REPO
 from tests.support.live_server import LiveServer
@@ -65,3 +74,86 @@ def shoot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Runs in every document before the page's own scripts (Playwright injects it outside the page's
+# policy): the browser's own console line names the directive, this one also says where.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation: " + e.violatedDirective + " blocked "
+    + (e.blockedURI || "inline") + " in " + e.documentURI
+    + (e.sourceFile ? " (" + e.sourceFile + ":" + e.lineNumber + ")" : ""));
+});
+"""
+_POLICY_WORDS = ("content security policy", "permissions policy", "permissions-policy")
+
+
+class PolicyWatch:
+    """Collects what the browser says about the pages' policies, in every context the tests
+    open (through the fixtures or `browser.new_context` directly)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.contexts: list[BrowserContext] = []
+
+    def watch(self, context: BrowserContext) -> None:
+        context.add_init_script(script=_REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        context.on("close", self._closed)
+        self.contexts.append(context)
+
+    def _closed(self, context: BrowserContext) -> None:
+        self.contexts.remove(context)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if any(word in text.lower() for word in _POLICY_WORDS):
+            self.problems.append(
+                f"{message.type} on {message.page.url if message.page else '?'}: {text}"
+            )
+
+    def take(self) -> list[str]:
+        # a round trip to each open page delivers the console messages sent before it
+        for context in list(self.contexts):
+            for page in context.pages:
+                try:
+                    page.evaluate("0")
+                except Error:
+                    pass  # closed or navigating: nothing more to hear from it
+        problems, self.problems = self.problems, []
+        return problems
+
+
+POLICY_WATCH = PolicyWatch()
+
+
+def _watched(create: Callable[..., Any], context_of: Callable[[Any], BrowserContext]) -> Any:
+    def wrapper(self: Browser, *args: Any, **kwargs: Any) -> Any:
+        made = create(self, *args, **kwargs)
+        POLICY_WATCH.watch(context_of(made))
+        return made
+
+    return wrapper
+
+
+@pytest.fixture(scope="session", autouse=True)
+def policy_watch() -> Iterator[PolicyWatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Browser, "new_context", _watched(Browser.new_context, lambda c: c))
+        patch.setattr(Browser, "new_page", _watched(Browser.new_page, lambda p: p.context))
+        yield POLICY_WATCH
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    POLICY_WATCH.take()  # what earlier tests left behind is theirs
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    problems = POLICY_WATCH.take()
+    if problems:
+        raise AssertionError("the browser reported policy violations:\n" + "\n".join(problems))
+    return result
