@@ -10,12 +10,13 @@ answer and the event together still post one ledger transaction.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 
+from marketplace import clock
 from marketplace.errors import ValidationFailed
 from marketplace.notices.services import atomic
 from payments import ledger
@@ -57,7 +58,7 @@ async def request_refund(
 ) -> Refund:
     """Give `amount` of `payment` back. `ordinal` names which refund of this payment this is
     (1, 2, ...; None: the next one): asking again with the same ordinal is the same refund."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     if not provider.supports_refunds or provider.name != payment.provider:
         raise RefundsNotSupported(f"{payment.provider} payments are not refunded online")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:

@@ -11,8 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise import timezone
-
+from marketplace import clock
 from marketplace.accounts.models import LoginAttempt
 from marketplace.errors import RateLimited
 from marketplace.settings import Settings
@@ -42,7 +41,7 @@ def _as_utc(moment: datetime) -> datetime:
 
 async def begin_attempt(identifier: str, ip: str, limits: LoginLimits) -> LoginAttempt:
     """Record an attempt, or refuse it with RateLimited when a limit is already reached."""
-    now = timezone.now()
+    now = clock.now()
     attempt = await LoginAttempt.create(
         identifier=identifier, ip=ip, succeeded=False, created_at=now
     )

@@ -10,7 +10,7 @@ its whole transaction back, capacity included, and the first booking is returned
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from geo.coords import LatLng
 from listings.models import Listing, Offering
 from listings.services import locate
 from listings.types import ListingStatus, OfferingKind, Vertical
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings.availability import AvailabilitySettings, SlotSpec, check_bookable
 from marketplace.bookings.errors import (
@@ -146,7 +147,7 @@ async def hold_booking(
 
     The same key with the same request returns the first booking, whatever its state now.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     digest = request_hash(request.hash_body())
     found = await _existing(resident, idempotency_key, digest)
     if found is not None:

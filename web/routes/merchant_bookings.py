@@ -5,7 +5,7 @@ The code box's own route lives in `merchant_orders`."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -15,6 +15,7 @@ from starlette.routing import Route
 from geo.areas import pick_name
 from listings import merchant_reads as reads
 from listings.models import Merchant
+from marketplace import clock
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
 from marketplace.bookings.models import Booking
@@ -110,7 +111,7 @@ async def pick_merchant(request: Request, queue: str) -> Response:
 
 
 def today_in(request: Request) -> date:
-    return datetime.now(request.app.state.city.tz).date()
+    return clock.today(request.app.state.city.tz)
 
 
 async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def booking_row(
     offering_id = booking.offering_id  # type: ignore[attr-defined]
     what = details.offerings.get(offering_id) if offering_id else None
     targets = BOOKING_MACHINE.targets(BookingState(booking.state), ActorRole.MERCHANT)
-    started = booking.starts_at <= datetime.now(booking.starts_at.tzinfo)
+    started = booking.starts_at <= clock.now()
     return {
         "booking": booking,
         "what": pick_name(what, locale) if what else "",
