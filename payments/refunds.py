@@ -63,14 +63,14 @@ async def request_refund(
         raise RefundsNotSupported(f"{payment.provider} payments are not refunded online")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValidationFailed.on("amount", "must be a positive whole number of minor units")
-    refund = await _claim(payment, amount, RefundReason(reason), ordinal)
+    refund = await _claim(payment, amount, RefundReason(reason), ordinal, now)
     if refund.state != RefundState.PENDING or refund.provider_ref is not None:
         return refund  # done already, or asked and waiting for the provider's event
     return await send(provider, payment, refund, now)
 
 
 async def _claim(
-    payment: Payment, amount: int, reason: RefundReason, ordinal: int | None
+    payment: Payment, amount: int, reason: RefundReason, ordinal: int | None, now: datetime
 ) -> Refund:
     key = ""
     try:
@@ -93,6 +93,9 @@ async def _claim(
                 reason=reason.value,
                 state=RefundState.PENDING,
                 idempotency_key=key,
+                # stamped by the caller's clock: the job that resends stuck refunds compares
+                # this with its own `now`, so both must come from the same clock
+                created_at=now,
             )
     except IntegrityError:  # the same refund claimed by a concurrent request
         return _same(await Refund.get(idempotency_key=key), amount)
