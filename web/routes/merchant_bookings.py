@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -133,7 +134,11 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
                 done = {"kind": "order", "order": order, "listing_name": name}
         except MarketplaceError:
             done = None
-    return {"redeemed": done, "code_form": "", "code_error": ""}
+    # a code entered on the upcoming or another day's tab comes back to that tab, where the
+    # row it completed is (not to today's, which would not show a booking for tomorrow)
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("redeemed", "done")]
+    back = request.url.path + (f"?{urlencode(kept)}" if kept else "")
+    return {"redeemed": done, "code_form": "", "code_error": "", "code_back": back}
 
 
 def booking_row(
