@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from tortoise import timezone
-
 from listings import merchant_notices as tell
 from listings.catalogue import WrongState, hide_all_of
 from listings.input_checks import ADDRESS_MAX, NAME_MAX, clean_names, failed, names_errors
@@ -29,6 +27,7 @@ from listings.staff import (
     staff_of,
 )
 from listings.types import MerchantStatus, Vertical
+from marketplace import clock
 from marketplace.accounts import Role
 from marketplace.accounts.errors import LoginRequired
 from marketplace.accounts.models import Account
@@ -177,7 +176,7 @@ async def _decide(
     current.status = status
     current.rejection_reason = reason
     current.reviewed_by = operator
-    current.reviewed_at = timezone.now()
+    current.reviewed_at = clock.now()
     await current.save()
     return current
 

@@ -11,13 +11,12 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from tortoise import timezone
-
 from listings import merchant_notices as tell
 from listings.catalogue import WrongState
 from listings.models import Merchant, MerchantInvite, MerchantStaff
 from listings.permissions import Action, require
 from listings.types import MerchantStatus
+from marketplace import clock
 from marketplace.accounts import Role
 from marketplace.accounts.errors import LoginRequired
 from marketplace.accounts.models import Account
@@ -75,7 +74,7 @@ async def invite_staff(
             merchant_id=current.id,
             token_hash=_token_hash(token),
             invited_by_id=owner.id if owner else None,
-            expires_at=timezone.now() + INVITE_TTL,
+            expires_at=clock.now() + INVITE_TTL,
             **{ident.kind: ident.value},
         )
     return invite, token
@@ -90,7 +89,7 @@ async def accept_invite(account: Account | None, token: str) -> MerchantStaff:
         raise InviteInvalid.on("token", "is not a valid invitation")
     if invite.accepted_at is not None:
         raise InviteInvalid.on("token", "has already been used")
-    if _as_utc(invite.expires_at) <= timezone.now():
+    if _as_utc(invite.expires_at) <= clock.now():
         raise InviteInvalid.on("token", "has expired: ask the owner for a new invitation")
     if (invite.email or invite.phone) not in (account.email, account.phone):
         raise PermissionDenied("this invitation is for another e-mail address or phone number")
@@ -100,7 +99,7 @@ async def accept_invite(account: Account | None, token: str) -> MerchantStaff:
             raise WrongState(f"the merchant is {merchant.status.value}")
         # conditional on still being open, so two tabs accepting at once succeed only once
         taken = await MerchantInvite.filter(id=invite.id, accepted_at=None).update(
-            accepted_at=timezone.now(), accepted_by_id=account.id
+            accepted_at=clock.now(), accepted_by_id=account.id
         )
         if taken == 0:
             raise InviteInvalid.on("token", "has already been used")

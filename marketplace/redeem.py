@@ -5,11 +5,12 @@ merchant's code is "not found", the same as a code that does not exist, so codes
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from listings.models import Listing
 from listings.permissions import is_staff_of
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings.errors import CodeAlreadyUsed, CodeNotFound
 from marketplace.bookings.models import Booking
@@ -50,7 +51,7 @@ async def _mine(merchant: Account, listing_id: int) -> bool:
 async def redeem_code(
     city: City, merchant: Account, text: str, *, now: datetime | None = None
 ) -> Booking | Order:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     code = normalise_code(text)
     if code is None:
         raise ValidationFailed.on("code", "is not a code: 8 letters and digits, as XXXX-XXXX")

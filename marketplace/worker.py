@@ -13,9 +13,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from marketplace import clock
 from marketplace.settings import Settings
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ async def purge_login_attempts(context: JobContext) -> int:
     from marketplace.accounts.ratelimit import prune_attempts
 
     window = timedelta(seconds=context.settings.login_window_s)
-    return await prune_attempts(datetime.now(UTC) - window)
+    return await prune_attempts(clock.now() - window)
 
 
 async def apply_search_outbox(context: JobContext) -> int:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 
+from marketplace import clock
 from marketplace.errors import MarketplaceError
 from marketplace.lifecycle import StateChanged
 from marketplace.notices.services import atomic
@@ -50,7 +51,7 @@ async def apply_event(
     city: City, provider: PaymentProvider, event: ProviderEvent, *, now: datetime | None = None
 ) -> EventOutcome:
     """Apply `event` (verified by `provider.parse_event`); ALREADY for a repeat delivery."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     try:
         result = await _apply_once(city, provider.name, event, now)
     except EventRefused as exc:

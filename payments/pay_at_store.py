@@ -9,12 +9,13 @@ makes no refunds.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 
 from listings.permissions import is_staff_of
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings.types import PaymentMode
 from marketplace.notices.services import atomic
@@ -75,7 +76,7 @@ async def record_store_payment(
 ) -> Payment:
     """The merchant's staff record that the resident paid at the store; once per booking or
     order (recording it again returns the first record)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     target = await payables.load(kind, payable_id)
     if not await is_staff_of(staff, target.merchant_id):
         raise PayableNotFound(f"No such {target.kind.value}.")

@@ -10,12 +10,13 @@ answer and the event together still post one ledger transaction.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 
+from marketplace import clock
 from marketplace.errors import ValidationFailed
 from marketplace.notices.services import atomic
 from payments import ledger
@@ -57,19 +58,19 @@ async def request_refund(
 ) -> Refund:
     """Give `amount` of `payment` back. `ordinal` names which refund of this payment this is
     (1, 2, ...; None: the next one): asking again with the same ordinal is the same refund."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     if not provider.supports_refunds or provider.name != payment.provider:
         raise RefundsNotSupported(f"{payment.provider} payments are not refunded online")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValidationFailed.on("amount", "must be a positive whole number of minor units")
-    refund = await _claim(payment, amount, RefundReason(reason), ordinal)
+    refund = await _claim(payment, amount, RefundReason(reason), ordinal, now)
     if refund.state != RefundState.PENDING or refund.provider_ref is not None:
         return refund  # done already, or asked and waiting for the provider's event
     return await send(provider, payment, refund, now)
 
 
 async def _claim(
-    payment: Payment, amount: int, reason: RefundReason, ordinal: int | None
+    payment: Payment, amount: int, reason: RefundReason, ordinal: int | None, now: datetime
 ) -> Refund:
     key = ""
     try:
@@ -92,6 +93,9 @@ async def _claim(
                 reason=reason.value,
                 state=RefundState.PENDING,
                 idempotency_key=key,
+                # stamped by the caller's clock: the job that resends stuck refunds compares
+                # this with its own `now`, so both must come from the same clock
+                created_at=now,
             )
     except IntegrityError:  # the same refund claimed by a concurrent request
         return _same(await Refund.get(idempotency_key=key), amount)

@@ -7,9 +7,10 @@ in two workers at once, makes no second refund."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from marketplace import clock
 from marketplace.errors import MarketplaceError
 from payments.interfaces import PayableKind, PaymentError, PaymentProvider
 from payments.models import Payment, Refund
@@ -74,7 +75,7 @@ async def refund_what_is_due(city: City, settings: Settings, *, now: datetime | 
     """Ask for every refund the system owes; returns how many were asked for or resent."""
     from payments.factory import provider_for
 
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     work: list[tuple[str, Payment, object]] = []
     for payment in await Payment.filter(refund_owed=True, state__in=list(PAID)):
         if not await Refund.filter(payment_id=payment.id).exists():

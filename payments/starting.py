@@ -10,12 +10,13 @@ Choosing a provider that is not online (pay at store) confirms with payment due 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 
 from listings.models import Listing
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings.services import confirm_booking
 from marketplace.bookings.types import PaymentMode
@@ -79,7 +80,7 @@ async def start_payment(
     now: datetime | None = None,
 ) -> StartedPayment:
     """Where to send the resident to pay (a redirect URL or a client secret); never HTML."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     target = await payables.load(kind, payable_id)
     if target.resident_id != resident.id:
         log.warning("account %d tried to pay %s, not theirs", resident.id, target.key)

@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
+from marketplace import clock
 from search.documents import documents_for
 from search.interfaces import SearchEngine
 from search.models import SearchOutbox
@@ -40,7 +41,7 @@ ERROR_MAX = 1000
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 async def enqueue(listing_ids: Iterable[int], *, now: Clock = utcnow) -> None:

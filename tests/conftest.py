@@ -7,12 +7,15 @@ session from empty; tables are emptied before each test.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from tortoise import Tortoise, connections
 
+from marketplace import clock
 from marketplace import db as database
 from marketplace.city import load_city
 from tests.support.pg_cluster import PostgisCluster
@@ -20,6 +23,37 @@ from tests.support.pg_cluster import PostgisCluster
 REPO = Path(__file__).resolve().parent.parent
 CITY_DIR = REPO / "cities" / "changzhou"
 BACKENDS = ("sqlite", "postgis")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--start-at",
+        metavar="ISO",
+        help="start the whole run at this instant, e.g. 2027-03-31T23:40+08:00 (the clock keeps "
+        "moving); the servers, commands and browser pages the tests start follow it",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`--start-at`: this process travels (time-machine, ticking) and tells its children by how
+    much through the environment (see marketplace.clock), so they share one moving clock."""
+    start = config.getoption("start_at", None)
+    if not start:
+        return
+    try:
+        instant = datetime.fromisoformat(start)
+    except ValueError:
+        raise pytest.UsageError(f"--start-at {start!r} is not an ISO 8601 instant") from None
+    if instant.tzinfo is None:
+        raise pytest.UsageError("--start-at needs a UTC offset, e.g. 2027-03-31T23:40+08:00")
+    os.environ[clock.SHIFT_ENV] = repr(instant.timestamp() - time.time())
+    clock.travel_as_told()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.getoption("start_at", None):
+        return f"clock: started at {clock.now().isoformat(timespec='seconds')}, moving"
+    return None
 
 
 class _Databases:

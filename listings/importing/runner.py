@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
@@ -22,6 +21,7 @@ from listings.models import Listing, Merchant, Offering
 from listings.offerings import add_offering, remove_offering, update_offering
 from listings.types import ListingStatus, MerchantStatus
 from listings.verticals import clean_names
+from marketplace import clock
 from marketplace.accounts import Role
 from marketplace.accounts.models import Account
 from marketplace.errors import FieldError, MarketplaceError, PermissionDenied
@@ -154,7 +154,7 @@ async def _create(city: City, operator: Account, row: ImportRow) -> Listing:
         status=MerchantStatus.APPROVED,
         owner=operator,
         reviewed_by=operator,
-        reviewed_at=datetime.now(UTC),
+        reviewed_at=clock.now(),
         **_contact(row),
     )
     listing = await catalogue.create_listing(

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 
+from marketplace import clock
 from marketplace.accounts import Role, passwords, ratelimit
 from marketplace.accounts.errors import ALREADY_REGISTERED, BadCredentials
 from marketplace.accounts.models import Account, encode_roles
@@ -177,7 +177,7 @@ async def authenticate(
         raise BadCredentials()
     await ratelimit.mark_succeeded(attempt)
     update = ["last_login_at", "updated_at"]
-    account.last_login_at = timezone.now()
+    account.last_login_at = clock.now()
     # (a new hash also ends the account's other sessions: rare, only when parameters change)
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = await passwords.hash_password_async(password)

@@ -16,7 +16,7 @@ the waiting copy carries on as a request of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from geo.coords import LatLng
 from listings.models import Listing, Offering
 from listings.services import locate
 from listings.types import ListingStatus, OfferingKind, Vertical
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings.availability import AvailabilitySettings, SlotSpec, check_bookable
 from marketplace.bookings.errors import (
@@ -152,7 +153,7 @@ async def hold_booking(
 
     The same key with the same request returns the first booking, whatever its state now.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     digest = request_hash(request.hash_body())
     found = await _existing(resident, idempotency_key, digest)
     if found is not None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from listings.models import Listing, Offering
 from listings.types import ListingStatus, Vertical
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings.availability import (
     AvailabilitySettings,
@@ -97,7 +98,7 @@ async def slots_on_date(
 ) -> list[OpenSlot]:
     """Every slot residents may book on `local_date`, with the places left (full ones too, so
     a page can show them greyed)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     tz = ZoneInfo(city.timezone)
     items = await bookable_items(listing)
     if offering_id is not None:
@@ -121,7 +122,7 @@ async def next_open_slots(
     city: City, listing: Listing, *, limit: int = 6, now: datetime | None = None
 ) -> list[OpenSlot]:
     """The next slots with places left, across the listing's bookable items."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     tz = ZoneInfo(city.timezone)
     found: list[OpenSlot] = []
     for item in await bookable_items(listing):
@@ -148,7 +149,7 @@ async def merchant_bookings(
     limit: int = 200,
 ) -> list[Booking]:
     """A merchant's bookings on one local day, or from today on when no day is given."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     tz = ZoneInfo(city.timezone)
     query = Booking.filter(listing__merchant_id=merchant_id)
     if day is not None:

@@ -6,7 +6,7 @@ releases it, records who did it and tells both parties.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from babel.numbers import format_currency
@@ -15,6 +15,7 @@ from tortoise.expressions import F
 from listings.models import Listing
 from listings.money import minor_units_to_decimal
 from listings.permissions import is_staff_of
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings import notices
 from marketplace.bookings.cancellation import policy_for, refund_amount
@@ -109,7 +110,7 @@ async def confirm_booking(
     now: datetime | None = None,
 ) -> Booking:
     """Pay at the store (confirmed now) or online (pending until the provider says paid)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     booking, role = await get_booking(resident, booking_id)
     if role is not ActorRole.RESIDENT:
         raise BookingNotFound("No such booking.")
@@ -155,7 +156,7 @@ async def cancel_booking(
     now: datetime | None = None,
 ) -> Booking:
     """The resident or the merchant cancels; the refund due follows the agreed policy."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     booking, role = await get_booking(actor, booking_id)
     by_merchant = role is ActorRole.MERCHANT
     target = (
@@ -181,7 +182,7 @@ async def cancel_booking(
 async def mark_no_show(
     city: City, merchant: Account, booking_id: int, *, now: datetime | None = None
 ) -> Booking:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     booking, role = await get_booking(merchant, booking_id)
     if booking.starts_at > now:
         raise ValidationFailed.on("booking", "can be marked a no-show only once it has started")
@@ -192,7 +193,7 @@ async def complete_booking(
     city: City, merchant: Account, booking: Booking, *, now: datetime | None = None
 ) -> Booking:
     """Called by `marketplace.redeem` once the resident's code matched."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     return await move(
         city,
         booking,
@@ -206,7 +207,7 @@ async def complete_booking(
 
 async def expire_holds(city: City, *, now: datetime | None = None) -> int:
     """Release every hold past its time, each exactly once; returns how many expired."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     due = await Booking.filter(
         state__in=[BookingState.HELD, BookingState.PENDING_PAYMENT], hold_expires_at__lte=now
     ).order_by("id")
@@ -222,7 +223,7 @@ async def expire_holds(city: City, *, now: datetime | None = None) -> int:
 
 async def send_reminders(city: City, *, now: datetime | None = None) -> int:
     """Remind residents of confirmed bookings starting within the city's reminder window, once."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     horizon = now + timedelta(hours=city.cancellation.reminder_hours)
     due = await Booking.filter(
         state=BookingState.CONFIRMED, reminded_at=None, starts_at__gt=now, starts_at__lte=horizon

@@ -11,13 +11,14 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
 from listings.models import Listing, Merchant, MerchantStaff, Offering
 from listings.types import ListingStatus, MerchantStatus, Vertical
+from marketplace import clock
 from marketplace.accounts import Role
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Account
@@ -215,7 +216,7 @@ async def seed_demo(
         return SeedReport(existing, already_seeded=True, seconds=time.perf_counter() - started)
     # computed before the transaction opens, so no lock is held while shapes are clipped
     catalog = generate_catalog(city, count, seed)
-    today = today or datetime.now(UTC).astimezone(ZoneInfo(city.timezone)).date()
+    today = today or clock.now().astimezone(ZoneInfo(city.timezone)).date()
     availability = catalogue_availability(catalog, today)
     async with in_transaction():
         made = [await _ensure_account(city, spec) for spec in DEMO_ACCOUNTS]

@@ -13,11 +13,12 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
-from tortoise import connections, timezone
+from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.transactions import in_transaction
 
 from geo.areas import pick_name
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.errors import ValidationFailed
 from marketplace.notices.mailers import Mail, Mailer, mailer_from_settings
@@ -159,4 +160,4 @@ async def mark_read(account: Account, notice_ids: Iterable[int] | None = None) -
     query = Notice.filter(account_id=account.id, read_at=None)
     if notice_ids is not None:
         query = query.filter(id__in=list(notice_ids))
-    return await query.update(read_at=timezone.now())
+    return await query.update(read_at=clock.now())

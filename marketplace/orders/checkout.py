@@ -13,7 +13,7 @@ it. A first copy that fails rolls back and frees the key for the next.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from shapely.geometry import Point
@@ -24,6 +24,7 @@ from geo.coords import LatLng
 from listings.models import Listing, Offering
 from listings.services import locate
 from listings.types import ListingStatus, OfferingKind, Vertical
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.codes import new_code
 from marketplace.errors import FieldError
@@ -118,7 +119,7 @@ async def place_order(
     now: datetime | None = None,
 ) -> tuple[Order, bool]:
     """Hold the cart's stock for the city's hold time; (order, whether it is new)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     digest = request_hash(request.hash_body())
     found = await _existing(resident, idempotency_key, digest)
     if found is not None:

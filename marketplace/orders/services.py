@@ -6,13 +6,14 @@ records who did it and tells the resident and the shop.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tortoise.expressions import F
 
 from listings.models import Listing, Offering
 from listings.permissions import is_staff_of
+from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings.types import PaymentMode, payment_mode_for
 from marketplace.errors import ValidationFailed
@@ -83,7 +84,7 @@ async def confirm_order(
     *,
     now: datetime | None = None,
 ) -> Order:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     order, role = await get_order(resident, order_id)
     if role is not ActorRole.RESIDENT:
         raise OrderNotFound("No such order.")
@@ -117,7 +118,7 @@ async def cancel_order(
     now: datetime | None = None,
 ) -> Order:
     """Cancelling an order refunds whatever was paid online in full (goods, not time)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     order, role = await get_order(actor, order_id)
     by_merchant = role is ActorRole.MERCHANT
     target = OrderState.CANCELLED_BY_MERCHANT if by_merchant else OrderState.CANCELLED_BY_RESIDENT
@@ -142,7 +143,7 @@ async def advance_order(
     merchant: Account, order_id: int, target: OrderState | str, *, now: datetime | None = None
 ) -> Order:
     """The shop accepts (preparing) or marks ready; handing over needs the code (redeem)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     order, role = await get_order(merchant, order_id)
     try:
         target = OrderState(target)
@@ -157,7 +158,7 @@ async def advance_order(
 
 async def hand_over(merchant: Account, order: Order, *, now: datetime | None = None) -> Order:
     """Called by `marketplace.redeem` once the resident's code matched."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     target = (
         OrderState.DELIVERED if order.fulfilment == Fulfilment.DELIVERY else OrderState.PICKED_UP
     )
@@ -165,7 +166,7 @@ async def hand_over(merchant: Account, order: Order, *, now: datetime | None = N
 
 
 async def expire_orders(*, now: datetime | None = None) -> int:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     due = await Order.filter(
         state__in=[OrderState.HELD, OrderState.PENDING_PAYMENT], hold_expires_at__lte=now
     ).order_by("id")

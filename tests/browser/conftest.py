@@ -6,6 +6,7 @@ that breaks the site's Content-Security-Policy or Permissions-Policy fails that 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from marketplace import clock
 from tests.conftest import CITY_DIR, REPO
 from tests.support.live_server import LiveServer
 
@@ -57,8 +59,23 @@ def browser() -> Iterator[Browser]:
         raise RuntimeError(f"{CHROMIUM} is missing: scripts/test installs Debian's chromium")
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        if os.environ.get(clock.SHIFT_ENV):
+            _pages_follow_the_run_clock(launched)
         yield launched
         launched.close()
+
+
+def _pages_follow_the_run_clock(browser: Browser) -> None:
+    """Under `pytest --start-at`, every context the tests open starts its pages' clock at the
+    run's instant (Playwright's clock: `Date` and timers, still moving)."""
+    plain = browser.new_context
+
+    def new_context(*args: Any, **kwargs: Any) -> BrowserContext:
+        context = plain(*args, **kwargs)
+        context.clock.install(time=clock.now())
+        return context
+
+    browser.new_context = new_context  # type: ignore[method-assign]
 
 
 @pytest.fixture

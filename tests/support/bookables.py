@@ -78,6 +78,7 @@ from uuid import uuid4  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 from listings.models import Merchant  # noqa: E402
+from marketplace import clock  # noqa: E402
 from marketplace.accounts.models import Account  # noqa: E402
 from marketplace.bookings.availability import AvailabilitySettings, next_offered  # noqa: E402
 from marketplace.bookings.models import Booking  # noqa: E402
@@ -169,7 +170,7 @@ async def confirmed_booking(
     from marketplace.bookings.requests import AddressIn, BookingRequest
     from marketplace.bookings.services import confirm_booking
 
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     if starts_at is None:
         settings = AvailabilitySettings.from_json(offering.availability)
         starts_at = next_offered(settings, ZoneInfo(city.timezone), now, limit=1)[0].starts_at
@@ -288,7 +289,7 @@ async def _resident_pages_seed(args: list[str]) -> dict[str, int]:
             account = await accounts.sign_up(rest[0], rest[2], rest[1], "zh-CN")
             return {"account": account.id}
         if command == "expire":  # expire BOOKING_ID: its hold ran out a minute ago
-            past = datetime.now(UTC) - _timedelta(minutes=1)
+            past = clock.now() - _timedelta(minutes=1)
             await _Booking.filter(id=int(rest[0])).update(hold_expires_at=past)
             return {"booking": int(rest[0])}
         raise SystemExit(f"unknown command {command}")

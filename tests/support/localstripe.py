@@ -31,8 +31,10 @@ import httpx
 import pytest
 
 # Runs in the child: localstripe's app, on loopback, with its pickle-to-/tmp turned off.
+# (marketplace.clock first: under `pytest --start-at` its signatures carry the run's time)
 _SERVE = """
 import sys
+import marketplace.clock
 from aiohttp import web
 from localstripe import resources, server
 resources.Store.dump_to_disk = lambda self: None

@@ -3,6 +3,8 @@ see and act, field errors that save nothing, and what the code box says."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -88,6 +90,55 @@ async def test_the_queue_shows_a_booking_and_the_code_completes_it_once(
     assert again.status_code == 409
     assert "这个码已经用过了" in visible_text(again.text)
     assert f'value="{typed}"' in again.text
+
+
+async def test_a_code_entered_on_the_upcoming_tab_comes_back_to_it(
+    client: httpx.AsyncClient, city: City, operator: Account, time_machine
+) -> None:
+    # late in the evening in the city: the booking is tomorrow's, so only the upcoming tab
+    # shows it, and after its code is entered the merchant must still see it, completed
+    time_machine.move_to(datetime(2026, 12, 7, 23, 17, tzinfo=city.tz))
+    s = await _setup(city, operator)
+    tomorrow_10 = datetime(2026, 12, 8, 10, tzinfo=city.tz)
+    booking = await confirmed_booking(
+        city,
+        s["resident"],  # type: ignore[arg-type]
+        s["listing"],  # type: ignore[arg-type]
+        s["offering"],  # type: ignore[arg-type]
+        starts_at=tomorrow_10,
+    )
+    mid = s["merchant"].id  # type: ignore[attr-defined]
+    await signed_in(client, s["owner"])  # type: ignore[arg-type]
+    upcoming = await client.get(f"/merchant/{mid}/bookings?tab=upcoming")
+    assert f'data-testid="booking-{booking.id}"' in upcoming.text
+    back = re.search(r'name="back" value="([^"]*)"', upcoming.text)
+    assert back is not None
+    token = await form_token(client, f"/merchant/{mid}/bookings")
+    data = {
+        "csrf_token": token,
+        "merchant": str(mid),
+        "queue": "bookings",
+        "code": booking.code,
+        "back": html.unescape(back.group(1)),
+    }
+    sent = await client.post("/merchant/redeem", data=data)
+    assert sent.status_code == 303
+    page = await client.get(sent.headers["location"])
+    row = re.search(rf'data-testid="booking-{booking.id}".*?</li>', page.text, re.S)
+    assert row is not None, "the completed booking is not on the page the code came back to"
+    assert "已完成" in visible_text(row.group(0))
+    assert "预订已完成" in visible_text(page.text)
+    # a back that is not this queue's goes to the queue itself
+    other = await confirmed_booking(
+        city,
+        s["resident"],  # type: ignore[arg-type]
+        s["listing"],  # type: ignore[arg-type]
+        s["offering"],  # type: ignore[arg-type]
+        starts_at=tomorrow_10 + timedelta(hours=1),
+    )
+    data = {**data, "code": other.code, "back": "/merchant/1/orders?tab=upcoming"}
+    sent = await client.post("/merchant/redeem", data=data)
+    assert sent.headers["location"] == f"/merchant/{mid}/bookings?redeemed=b{other.id}"
 
 
 async def test_code_box_errors_are_precise_and_translated(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from babel.dates import get_day_names
@@ -20,6 +20,7 @@ from geo.areas import pick_name
 from listings.hours import DAYS, Schedule, TimeRange
 from listings.hours_display import OpeningState, opening_state
 from listings.public import PublicListing, PublicOffering, get_public_listing
+from marketplace import clock
 from web.i18n import N_, babel_locale, request_locale, translator
 from web.openapi import Operation, api_route
 from web.routes.listing_json import PublicListingOut, listing_json, media_path
@@ -33,8 +34,8 @@ LESSON_FORMATS = {
 
 
 def now(request: Request) -> datetime:
-    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
-    return clock() if clock is not None else datetime.now(UTC)
+    fixed: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
+    return fixed() if fixed is not None else clock.now()
 
 
 @dataclass(frozen=True, slots=True)

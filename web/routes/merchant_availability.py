@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -18,6 +17,7 @@ from geo.areas import pick_name
 from listings import merchant_reads as reads
 from listings.models import Listing, Offering
 from listings.types import Vertical
+from marketplace import clock
 from marketplace.bookings import setup
 from marketplace.bookings.availability import AvailabilitySettings, next_offered
 from marketplace.bookings.setup import BOOKABLE_KINDS
@@ -210,7 +210,7 @@ async def _page(
         try:
             data, _where = settings_from(form)
             settings = AvailabilitySettings.from_json(data)
-            preview = next_offered(settings, city.tz, datetime.now(UTC), limit=8)
+            preview = next_offered(settings, city.tz, clock.now(), limit=8)
         except MarketplaceError:
             preview = None
     window_rows = _rows(form, "w")

@@ -5,8 +5,9 @@ The code box's own route lives in `merchant_orders`."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,6 +16,7 @@ from starlette.routing import Route
 from geo.areas import pick_name
 from listings import merchant_reads as reads
 from listings.models import Merchant
+from marketplace import clock
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
 from marketplace.bookings.models import Booking
@@ -110,7 +112,7 @@ async def pick_merchant(request: Request, queue: str) -> Response:
 
 
 def today_in(request: Request) -> date:
-    return datetime.now(request.app.state.city.tz).date()
+    return clock.today(request.app.state.city.tz)
 
 
 async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
@@ -132,7 +134,11 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
                 done = {"kind": "order", "order": order, "listing_name": name}
         except MarketplaceError:
             done = None
-    return {"redeemed": done, "code_form": "", "code_error": ""}
+    # a code entered on the upcoming or another day's tab comes back to that tab, where the
+    # row it completed is (not to today's, which would not show a booking for tomorrow)
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("redeemed", "done")]
+    back = request.url.path + (f"?{urlencode(kept)}" if kept else "")
+    return {"redeemed": done, "code_form": "", "code_error": "", "code_back": back}
 
 
 def booking_row(
@@ -141,7 +147,7 @@ def booking_row(
     offering_id = booking.offering_id  # type: ignore[attr-defined]
     what = details.offerings.get(offering_id) if offering_id else None
     targets = BOOKING_MACHINE.targets(BookingState(booking.state), ActorRole.MERCHANT)
-    started = booking.starts_at <= datetime.now(booking.starts_at.tzinfo)
+    started = booking.starts_at <= clock.now()
     return {
         "booking": booking,
         "what": pick_name(what, locale) if what else "",

@@ -162,16 +162,19 @@ async def redeem(request: Request) -> Response:
     request.scope["path_params"] = {**request.path_params, "merchant_id": merchant_id}
     await queue_merchant(request)  # only this business's own people use its box
     text = form.get("code", "")
+    queue_path = f"/merchant/{merchant_id}/{queue}"
+    back = form.get("back", "")
+    if back.split("?")[0] != queue_path:
+        back = queue_path  # only the tabs of the queue the box is on
     try:
         done = await redeem_code(request.app.state.city, account, text)
     except MarketplaceError as exc:
         error = error_text(translator(request), exc, ORDER_STATE_TEXT)
         page = orders_page if queue == "orders" else bookings_page
-        return await page(
-            request, extra={"code_form": text, "code_error": error}, status_code=exc.status
-        )
+        extra = {"code_form": text, "code_error": error, "code_back": back}
+        return await page(request, extra=extra, status_code=exc.status)
     key = ("b" if isinstance(done, Booking) else "o") + str(done.id)
-    return redirect(f"/merchant/{merchant_id}/{queue}?redeemed={key}")
+    return redirect(f"{back}{'&' if '?' in back else '?'}redeemed={key}")
 
 
 async def queue_counts(request: Request) -> Response:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 
+from marketplace import clock
 from marketplace.errors import MarketplaceError, ValidationFailed
 from marketplace.input_bounds import id_number
 from web.i18n import N_, request_locale, translator
@@ -58,8 +59,8 @@ _MIN_ORDER = re.compile(r"the shop's minimum order is (?P<n>\d+) minor units")
 
 def now(request: Request) -> datetime:
     """The app's clock (tests fix it on `app.state.clock`), else the system's."""
-    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
-    return clock() if clock is not None else datetime.now(UTC)
+    fixed: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
+    return fixed() if fixed is not None else clock.now()
 
 
 def new_key() -> str:
