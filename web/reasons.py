@@ -44,6 +44,16 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # other "is required: <why>" sentences have their own wording in the catalog
         (r"is required( in at least one locale)?", N_("This is required.")),
         (r"unknown field", N_("This field is not used here.")),
+        (
+            r"must not contain control characters",
+            N_("Remove the invisible control characters from this text."),
+        ),
+        (r"must be valid Unicode text", N_("This text has characters that cannot be saved.")),
+        (
+            r"must be a whole number from (?P<low>\d+) to (?P<high>\d+)",
+            N_("Must be a whole number from %(low)s to %(high)s."),
+        ),
+        (r"must be at most \d+ bytes.*", N_("Please choose a smaller file.")),
         (r"is not a number", N_("Enter a number.")),
         (r"must be a number", N_("Enter a number.")),
         (r"must be (a )?finite( number)?", N_("Enter a number.")),
