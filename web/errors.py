@@ -19,6 +19,7 @@ from marketplace.accounts.errors import LoginRequired
 from marketplace.db import DatabaseUnavailable, is_unavailable
 from marketplace.errors import MarketplaceError, RateLimited
 from web.i18n import N_, translator
+from web.reasons import known_reason
 from web.templating import render
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,12 @@ async def _page(
 
 def _labelled(_: Callable[[str], str], error: dict[str, str]) -> dict[str, str]:
     field, reason = error["field"], error["reason"]
-    return {"field": _(_FIELD_LABELS.get(field, field)), "reason": _(reason)}
+    # a sentence with values in it ("must be a whole number from 1 to 10000") has no catalog
+    # entry of its own; the shared patterns rebuild it in the reader's language
+    return {
+        "field": _(_FIELD_LABELS.get(field, field)),
+        "reason": known_reason(_, reason) or _(reason),
+    }
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -215,9 +215,8 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 UNKNOWN = N_("Please check this.")
 
 
-def translate_reason(_: Translate, reason: str, *, city: str = "") -> str:
-    """`reason` in the reader's language: our patterns for sentences with values in them first,
-    then a sentence the catalog translates as a whole (a page's own, more specific wording)."""
+def known_reason(_: Translate, reason: str, *, city: str = "") -> str | None:
+    """`reason` rebuilt in the reader's language when one of our patterns knows it, else None."""
     for pattern, message in RULES:
         match = pattern.fullmatch(reason)
         if match is None:
@@ -227,6 +226,15 @@ def translate_reason(_: Translate, reason: str, *, city: str = "") -> str:
             day_name = DAY_NAMES[params["day"]]
             params["day"] = _(day_name)
         return _(message) % {"city": city, **params}
+    return None
+
+
+def translate_reason(_: Translate, reason: str, *, city: str = "") -> str:
+    """`reason` in the reader's language: our patterns for sentences with values in them first,
+    then a sentence the catalog translates as a whole (a page's own, more specific wording)."""
+    known = known_reason(_, reason, city=city)
+    if known is not None:
+        return known
     own = _(reason)
     if own != reason:
         return own

@@ -386,6 +386,9 @@ async def test_nul_in_a_booking_form_note_is_422_naming_note(
     }
     response = await client.post("/bookings", data=form)
     assert response.status_code == 422, response.text[:300]
+    # the page says why in the reader's language, not in the service's English
+    assert "请删除文字中的不可见控制字符" in response.text
+    assert "control characters" not in response.text
     assert await everything() == before
 
 
