@@ -97,7 +97,8 @@ class Operator:
 
     def start(self, command: str, log: Path, **env: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            ["bash", "-c", f"{LOAD_ENV}\nexec {command}"],
+            # `env` runs a line that starts with VAR=value as a shell would, and keeps its pid
+            ["bash", "-c", f"{LOAD_ENV}\nexec env {command}"],
             cwd=self.app_dir,
             env={**self.app_env, **env},
             stdout=log.open("wb"),
