@@ -115,7 +115,9 @@ def test_a_stopped_database_is_answered_honestly_and_every_route_recovers(
                 body = {"identifier": RESIDENT[0], "password": RESIDENT[1]}
                 response = client.request(method, path, json=body if method == "POST" else None)
                 _assert_unavailable(response)
-            assert anonymous.get("/healthz").status_code == 503
+            health = anonymous.get("/healthz")
+            assert health.status_code == 503
+            assert health.headers["Retry-After"] == "5"
 
             # search answers from the index: every match counted, the cards shown before listed
             for client in (anonymous, resident):

@@ -52,6 +52,7 @@ async def test_degraded_when_the_database_does_not_answer(
     monkeypatch.setattr(db, "ping", down)
     response = await client.get("/healthz")
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
     body = response.json()
     assert body["status"] == "degraded"
     assert body["database"] == "error: ConnectionRefusedError"

@@ -49,7 +49,8 @@ async def healthz(request: Request) -> JSONResponse:
             "search": search,
         },
         status_code=200 if healthy else 503,
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store"}
+        | ({} if healthy else {"Retry-After": str(db.DatabaseUnavailable.retry_after_s)}),
     )
 
 
