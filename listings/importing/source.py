@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from marketplace.errors import FieldError, ValidationFailed
+from marketplace.input_bounds import text_problems
 
 FORMATS = ("csv", "jsonl")
 
@@ -49,6 +50,7 @@ def _csv_rows(text: str) -> Iterator[RawRow]:
         if not data and not extra:
             continue  # blank line
         errors = [FieldError("(row)", f"{len(extra)} more cells than the header")] if extra else []
+        errors += _unstorable(data)
         yield RawRow(line, _unflatten(data), errors)
 
 
@@ -64,7 +66,16 @@ def _jsonl_rows(text: str) -> Iterator[RawRow]:
         if not isinstance(value, dict):
             yield RawRow(number, {}, [FieldError("(row)", "must be a JSON object")])
             continue
-        yield RawRow(number, value)
+        yield RawRow(number, value, _unstorable(value))
+
+
+def _unstorable(data: dict[str, Any]) -> list[FieldError]:
+    """Cells holding NUL or other control characters: no database stores them as text (and
+    PostgreSQL refuses NUL outright), so the row is refused naming the column."""
+    return [
+        FieldError(".".join(str(part) for part in where) or "(row)", reason)
+        for where, reason in text_problems(data)
+    ]
 
 
 def _unflatten(data: dict[str, Any]) -> dict[str, Any]:

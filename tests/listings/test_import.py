@@ -99,3 +99,23 @@ async def test_two_thousand_rows_with_fifty_bad_commit_1950(city: City, operator
     assert (report.created, len(report.rejected)) == (1950, 50)
     assert {r.line: r.errors[0].field for r in report.rejected} == bad
     assert await Listing.all().count() == 1950
+
+
+async def test_control_characters_in_cells_refuse_the_row_naming_the_column(
+    city: City, operator: Account
+) -> None:
+    # NUL is refused by PostgreSQL itself: without this check the whole import stops on an error
+    text, _ = import_csv(rows=3)
+    text = text.replace("测试商户2号", "测试商户\x002号", 1)
+    good = (
+        '{"external_id": "j-1", "vertical": "shop", "category": "fruit", '
+        '"name": {"zh-CN": "水果店", "en": "Fruit\\u0007"}, "lat": 31.78, "lng": 119.96}'
+    )
+    report = await run_import(city, operator, text, "csv")
+    assert report.created == 2
+    assert [(r.line, r.errors[0].field, r.errors[0].reason) for r in report.rejected] == [
+        (4, "name.zh-CN", "must not contain control characters")
+    ]
+    jsonl = await run_import(city, operator, good, "jsonl")
+    assert [(r.line, r.errors[0].field) for r in jsonl.rejected] == [(1, "name.en")]
+    assert await Listing.all().count() == 2
