@@ -12,11 +12,70 @@ from tortoise import fields
 from tortoise.models import Model
 
 from payments.interfaces import PayableKind
-from payments.types import EventOutcome, LedgerAccount, PaymentState, RefundState
+from payments.types import (
+    EventOutcome,
+    FundedBy,
+    LedgerAccount,
+    LineKind,
+    PartyKind,
+    PaymentState,
+    RefundState,
+)
+
+
+class Payable(Model):
+    # Whatever a resident pays for: one per purchase of any kind ("booking" 42, "order" 7, ...),
+    # priced once into lines (`payments.pricing`); `amount_due` is the lines' sum.
+
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=24)  # a registered purchase kind (payments.purchase_kinds)
+    ref_id = fields.BigIntField()  # the purchase's id in its own table
+    resident = fields.ForeignKeyField(
+        "taocity.Account", related_name="payables", on_delete=fields.RESTRICT
+    )
+    merchant = fields.ForeignKeyField(
+        "taocity.Merchant", related_name="payables", on_delete=fields.RESTRICT
+    )
+    vertical = fields.CharField(max_length=24)  # which commission rate applies
+    currency = fields.CharField(max_length=3)
+    amount_due = fields.BigIntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "payables"
+        unique_together = (("kind", "ref_id"),)
+
+    @property
+    def reference(self) -> str:
+        """Our id as the provider stores it in metadata and events carry it: "booking:42"."""
+        return f"{self.kind}:{self.ref_id}"
+
+
+class PayableLine(Model):
+    id = fields.BigIntField(primary_key=True)
+    payable = fields.ForeignKeyField(
+        "taocity.Payable", related_name="lines", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+    kind = fields.CharEnumField(LineKind, max_length=16)
+    label = fields.JSONField()  # {"zh-CN": ..., "en": ...}
+    quantity = fields.IntField(default=1)
+    unit_amount = fields.BigIntField()
+    amount = fields.BigIntField()  # quantity x unit_amount; adjustments are signed
+    funded_by = fields.CharEnumField(FundedBy, max_length=16, default=FundedBy.NONE)
+    ref = fields.CharField(max_length=64, null=True)  # "offering:12", "coupon:3", ...
+
+    class Meta:
+        table = "payable_lines"
+        unique_together = (("payable", "position"),)
 
 
 class Payment(Model):
+    # One tender: part or all of a payable's amount due, paid one way (Stripe, at the store, ...).
     id = fields.BigIntField(primary_key=True)
+    payable = fields.ForeignKeyField(
+        "taocity.Payable", related_name="tenders", null=True, on_delete=fields.RESTRICT
+    )
     kind = fields.CharEnumField(PayableKind, max_length=16)
     # exactly one of these is set, the one `kind` names
     booking = fields.ForeignKeyField(
@@ -68,6 +127,26 @@ class Refund(Model):
 
     class Meta:
         table = "refunds"
+
+
+class SplitShare(Model):
+    # One party's share of a paid tender, computed once by `payments.split` when the tender is
+    # paid, stored with it and posted to the ledger from these rows.
+
+    id = fields.BigIntField(primary_key=True)
+    payment = fields.ForeignKeyField(
+        "taocity.Payment", related_name="split", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+    share = fields.CharField(max_length=32)  # payments.split.ShareKind
+    party_kind = fields.CharEnumField(PartyKind, max_length=16)
+    party_id = fields.BigIntField(null=True)  # None for the platform
+    amount = fields.BigIntField()
+    basis = fields.CharField(max_length=120)  # how it was computed, for people reading it
+
+    class Meta:
+        table = "payment_splits"
+        unique_together = (("payment", "position"),)
 
 
 class ProcessedEvent(Model):

@@ -46,3 +46,29 @@ class RefundReason(StrEnum):
     SLOT_GONE = "slot_gone"  # paid after the hold expired and the place was released
     OPERATOR = "operator"
     PROVIDER = "provider"  # made at the provider (its dashboard), learnt from an event
+
+
+class LineKind(StrEnum):
+    """What a payable's line is: something bought, a price change, or a charge such as delivery."""
+
+    ITEM = "item"
+    ADJUSTMENT = "adjustment"  # a discount (negative) or a surcharge, funded by `FundedBy`
+    FEE = "fee"  # delivery and the like: the merchant's income, like an item
+
+
+class FundedBy(StrEnum):
+    """Who pays for an adjustment: a platform coupon comes out of the platform's share, a
+    merchant's discount out of the merchant's."""
+
+    PLATFORM = "platform"
+    MERCHANT = "merchant"
+    NONE = "none"  # items and fees
+
+
+class PartyKind(StrEnum):
+    """Who a ledger entry or a share of a split belongs to."""
+
+    RESIDENT = "resident"
+    MERCHANT = "merchant"
+    PROMOTER = "promoter"
+    PLATFORM = "platform"
