@@ -4,8 +4,9 @@ Changes are computed by diffing a snapshot taken before the change with one take
 verb cannot forget to report a field it touched. Entries are written by the verb inside its own
 transaction: a change that rolls back leaves no entry, and an entry cannot fail alone.
 
-Every listing change passes through `record`, so it also writes the search outbox row that
-brings the index up to date: a new verb cannot forget the index either.
+Every listing change passes through `record`, so it also writes the outbox row that brings the
+search index up to date (`listings.index_outbox`, drained by `search.outbox`): a new verb cannot
+forget the index either.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from listings import index_outbox
 from listings.models import Listing, ListingChange, Offering
 from listings.permissions import Action, allowed
 from listings.types import ListingAction
 from marketplace.accounts.errors import LoginRequired
 from marketplace.accounts.models import Account
 from marketplace.errors import PermissionDenied
-from search import outbox
 
 Snapshot = dict[str, Any]
 
@@ -105,7 +106,7 @@ async def record(
     note: str | None = None,
 ) -> ListingChange:
     """Write one entry; call it inside the transaction that makes the change."""
-    await outbox.enqueue([listing.id])
+    await index_outbox.enqueue([listing.id])
     return await ListingChange.create(
         listing_id=listing.id,
         actor_id=actor.id if actor is not None else None,

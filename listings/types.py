@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class Vertical(StrEnum):
-    RESTAURANT = "restaurant"
-    HOUSEKEEPING = "housekeeping"
-    TUTORING = "tutoring"
-    SHOP = "shop"
+# the city's configuration names the verticals too, so the enum lives in the kernel
+from marketplace.verticals import Vertical as Vertical
 
 
 class MerchantStatus(StrEnum):

@@ -28,7 +28,7 @@ MODEL_MODULES = [
     "listings.models",
     "marketplace.notices.models",
     "listings.photos.models",
-    "search.models",
+    "listings.index_outbox",
     "marketplace.bookings.models",
     "marketplace.orders.models",
     "payments.models",

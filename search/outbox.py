@@ -1,10 +1,11 @@
 """Keeps the search index in step with the database through the `search_outbox` table.
 
-Writers call `enqueue` inside the transaction that changes a listing, so the index hears of every
-committed change and of no rolled-back one, and a write never waits on the engine. The worker
-calls `drain`: it claims due rows, builds the listings' documents as they are now, hands them to
-the engine and deletes the rows only after the engine accepted them. When the engine fails the
-rows stay, to be tried again after an exponential backoff; none is ever dropped.
+Writers call `enqueue` (`listings.index_outbox`, below search, so listings never imports search)
+inside the transaction that changes a listing, so the index hears of every committed change and
+of no rolled-back one, and a write never waits on the engine. The worker calls `drain`: it
+claims due rows, builds the listings' documents as they are now, hands them to the engine and
+deletes the rows only after the engine accepted them. When the engine fails the rows stay, to be
+tried again after an exponential backoff; none is ever dropped.
 
 Claiming moves a row's `next_attempt_at` a lease ahead in a short transaction of its own (with
 `SKIP LOCKED` on PostgreSQL), so two workers never take the same rows, no lock is held while the
@@ -15,16 +16,17 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
+from listings.index_outbox import SearchOutbox
+from listings.index_outbox import enqueue as enqueue
 from marketplace import clock
 from search.documents import documents_for
 from search.interfaces import SearchEngine
-from search.models import SearchOutbox
 
 if TYPE_CHECKING:
     from marketplace.city import City
@@ -42,14 +44,6 @@ ERROR_MAX = 1000
 
 def utcnow() -> datetime:
     return clock.now()
-
-
-async def enqueue(listing_ids: Iterable[int], *, now: Clock = utcnow) -> None:
-    """Note that these listings changed; call inside the transaction that changes them."""
-    at = now()
-    rows = [SearchOutbox(listing_id=i, next_attempt_at=at) for i in dict.fromkeys(listing_ids)]
-    if rows:
-        await SearchOutbox.bulk_create(rows, batch_size=500)
 
 
 def backoff_s(attempts: int, *, jitter: Callable[[], float] = random.random) -> float:

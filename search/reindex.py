@@ -7,11 +7,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from listings.index_outbox import SearchOutbox
 from listings.models import Listing
 from listings.types import ListingStatus
 from search.documents import documents_for
 from search.interfaces import SearchEngine
-from search.models import SearchOutbox
 
 if TYPE_CHECKING:
     from marketplace.city import City

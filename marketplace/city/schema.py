@@ -31,7 +31,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from geo.areas import CityArea, pick_name
 from geo.coords import CoordinateError, LatLng
-from listings.types import Vertical
+from marketplace.verticals import Vertical
 
 CITY_SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
 CATEGORY_SLUG = re.compile(r"[a-z][a-z0-9_]{0,39}")

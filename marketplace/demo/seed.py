@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from listings import index_outbox
 from listings.models import Listing, Merchant, MerchantStaff, Offering
 from listings.types import ListingStatus, MerchantStatus, Vertical
 from marketplace import clock
@@ -31,7 +32,6 @@ from marketplace.demo import (
 )
 from marketplace.demo.availability import Settings, catalogue_availability, table_reservations
 from marketplace.demo.catalog import DemoListing, generate_catalog
-from search import outbox
 
 BATCH_SIZE = 500
 
@@ -201,7 +201,7 @@ async def _listings(
     ]
     await Offering.bulk_create(offerings, batch_size=BATCH_SIZE)
     # bulk inserts bypass the catalogue's verbs, so the index is told here, in the same transaction
-    await outbox.enqueue(listing_ids.values())
+    await index_outbox.enqueue(listing_ids.values())
     return len(offerings)
 
 

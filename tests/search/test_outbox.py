@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from listings import catalogue, offerings, onboarding
+from listings.index_outbox import SearchOutbox
 from listings.models import Listing, Merchant
 from marketplace import db as db_module
 from marketplace.accounts.models import Account
@@ -26,7 +27,6 @@ from marketplace.worker import JobContext, job_loop
 from search import outbox
 from search.documents import ListingDocument
 from search.interfaces import SearchQuery, SearchResults, SearchUnavailable
-from search.models import SearchOutbox
 from search.reindex import reindex
 from search.tantivy_engine import TantivyEngine
 from tests.support.catalogue_inputs import CapturingMailer, make_operator, merchant_with_owner

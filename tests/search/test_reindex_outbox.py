@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from listings import catalogue
+from listings.index_outbox import SearchOutbox
 from listings.models import Listing
 from marketplace.accounts.models import Account
 from marketplace.city import City
@@ -19,7 +20,6 @@ from marketplace.notices.services import atomic
 from search import outbox
 from search.documents import ListingDocument
 from search.interfaces import SearchQuery
-from search.models import SearchOutbox
 from search.reindex import reindex
 from search.tantivy_engine import TantivyEngine
 
