@@ -1,0 +1,176 @@
+"""Dependencies point one way, read from the source (see tests/support/import_graph.py).
+
+From the bottom: the kernel (the city, accounts, notices, errors, clock, database, settings and
+the small shared rules) with `geo`; `listings`; `search` (it indexes listings; listings reaches
+it only through `listings.index_outbox`); `payments`, which knows no purchase domain; the
+purchase domains (bookings, orders, redeem, and those to come), which may use payments; `web`;
+and the app assembly (app, asgi, cli, serving, worker, demo, migrations), which only tests and
+other assembly modules import. A unit may import its own layer or the ones below, never one
+above, and no units import each other in a circle.
+
+`KNOWN_VIOLATIONS` and `KNOWN_CYCLES` hold what the code still does wrong; each entry must still
+happen (so the lists only shrink): once a change removes one, delete its entry here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import import_graph
+from tests.support.import_graph import Import
+
+# the purchase domains: what a resident buys. Payments must not know any of them.
+PURCHASE_DOMAINS = frozenset(
+    {
+        "marketplace.bookings",
+        "marketplace.orders",
+        "marketplace.purchases",
+        "marketplace.redeem",
+        "marketplace.reviews",
+        "marketplace.deals",
+        "marketplace.promotions",
+        "marketplace.membership",
+        "marketplace.referrals",
+    }
+)
+
+# bottom first; a unit may import units of its own layer and of the layers before it
+LAYERS: dict[str, frozenset[str]] = {
+    "kernel": frozenset(
+        {
+            "geo",
+            "marketplace",  # the package itself: an empty namespace
+            "marketplace.errors",
+            "marketplace.clock",
+            "marketplace.db",
+            "marketplace.settings",
+            "marketplace.input_bounds",
+            "marketplace.idempotency",
+            "marketplace.lifecycle",
+            "marketplace.codes",
+            "marketplace.verticals",
+            "marketplace.city",
+            "marketplace.accounts",
+            "marketplace.notices",
+        }
+    ),
+    "listings": frozenset({"listings"}),
+    "search": frozenset({"search"}),
+    "payments": frozenset({"payments"}),
+    "purchase domains": PURCHASE_DOMAINS,
+    "web": frozenset({"web"}),
+    "app assembly": frozenset(
+        {
+            "marketplace.app",
+            "marketplace.asgi",
+            "marketplace.cli",
+            "marketplace.serving",
+            "marketplace.worker",
+            "marketplace.demo",
+            "marketplace.migrations",
+        }
+    ),
+}
+LAYER_OF = {unit: layer for layer, members in LAYERS.items() for unit in members}
+RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
+
+# (importer, imported) edges that break the layering today. Payments still reaches into the
+# purchases it is paid for; the adapters that replace those imports remove these.
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("payments", "marketplace.bookings"),
+        ("payments", "marketplace.orders"),
+    }
+)
+# bookings and orders still import each other; the shared purchase kernel removes it
+KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
+    {frozenset({"marketplace.bookings", "marketplace.orders"})}
+)
+
+IMPORTS = import_graph.imports()
+EDGES = import_graph.graph(IMPORTS)
+
+
+def _above(imp: Import) -> bool:
+    return RANK[LAYER_OF[imp.imported]] > RANK[LAYER_OF[imp.importer]]
+
+
+def _report(found: list[Import], rule: str) -> str:
+    lines = [
+        f"{imp.importer} ({LAYER_OF[imp.importer]}) imports {imp.imported} "
+        f"({LAYER_OF[imp.imported]}): {imp.where()}"
+        for imp in found
+    ]
+    return f"{rule}:\n" + "\n".join(lines)
+
+
+def test_every_unit_has_a_layer() -> None:
+    """A new package or marketplace submodule must be placed before it can be checked."""
+    unplaced = sorted(import_graph.units() - LAYER_OF.keys())
+    assert not unplaced, f"add these to LAYERS in {__name__}: {unplaced}"
+
+
+@pytest.mark.parametrize("layer", list(LAYERS))
+def test_a_layer_imports_nothing_above_it(layer: str) -> None:
+    found = [
+        imp
+        for imp in IMPORTS
+        if LAYER_OF.get(imp.importer) == layer
+        and imp.imported in LAYER_OF
+        and _above(imp)
+        and (imp.importer, imp.imported) not in KNOWN_VIOLATIONS
+    ]
+    above = [name for name in LAYERS if RANK[name] > RANK[layer]]
+    assert not found, _report(found, f"{layer} must not import {', '.join(above)}")
+
+
+def test_payments_imports_no_purchase_domain() -> None:
+    """Said on its own because it is the rule that keeps a new kind of purchase out of payments."""
+    found = [
+        imp
+        for imp in IMPORTS
+        if imp.importer == "payments"
+        and imp.imported in PURCHASE_DOMAINS
+        and (imp.importer, imp.imported) not in KNOWN_VIOLATIONS
+    ]
+    assert not found, _report(found, "payments must not import a purchase domain")
+
+
+def test_app_assembly_is_imported_only_by_assembly() -> None:
+    assembly = LAYERS["app assembly"]
+    found = [imp for imp in IMPORTS if imp.imported in assembly and imp.importer not in assembly]
+    assert not found, _report(found, "only app assembly (and tests) may import app assembly")
+
+
+def test_no_import_cycles() -> None:
+    found = [cycle for cycle in import_graph.cycles(EDGES) if frozenset(cycle) not in KNOWN_CYCLES]
+    details = []
+    for cycle in found:
+        members = set(cycle)
+        for importer in cycle:
+            for imported, imps in sorted(EDGES[importer].items()):
+                if imported in members:
+                    details.append(f"{importer} -> {imported}: {imps[0].where()}")
+    assert not found, (
+        "import cycles: " + "; ".join(" <-> ".join(c) for c in found) + ("\n" + "\n".join(details))
+    )
+
+
+def test_known_violations_still_happen() -> None:
+    """The lists only shrink: a violation that is gone must leave KNOWN_VIOLATIONS."""
+    gone = sorted(edge for edge in KNOWN_VIOLATIONS if edge[1] not in EDGES.get(edge[0], {}))
+    assert not gone, f"no longer imported, delete from KNOWN_VIOLATIONS: {gone}"
+
+
+def test_known_cycles_still_happen() -> None:
+    cycles = {frozenset(cycle) for cycle in import_graph.cycles(EDGES)}
+    gone = sorted(sorted(cycle) for cycle in KNOWN_CYCLES if cycle not in cycles)
+    assert not gone, f"no longer a cycle, delete from KNOWN_CYCLES: {gone}"
+
+
+def test_the_reader_sees_function_local_imports() -> None:
+    """The check counts an import inside a function as a dependency like any other."""
+    local = [
+        imp for imp in IMPORTS if imp.module == "web.middleware.csrf" and imp.target == "web.errors"
+    ]
+    assert local, "the function-local import in web/middleware/csrf.py was not seen"
