@@ -27,14 +27,15 @@ from web.middleware.faults import FaultsMiddleware
 from web.middleware.headers import SecurityHeadersMiddleware
 from web.middleware.locale import LocaleMiddleware
 from web.middleware.session import session_middleware
-from web.routes import all_routes
+from web.routes import all_routes, payments_webhook
 from web.templating import create_templates
 
 # Photos are the largest thing anyone uploads; anything bigger is refused before it is read.
 MAX_BODY_BYTES = 25 * 1024 * 1024
-# Paths whose POSTs authenticate by signature (payment webhooks), not by a session cookie.
-# providers' webhooks carry a signature instead of a session: CSRF has nothing to protect there
-CSRF_EXEMPT_PREFIXES = ("/webhooks/", "/api/v1/payments/")
+# The one path whose POSTs authenticate by signature (Stripe's webhook), not by a session cookie:
+# CSRF has nothing to protect there. Exact, not a prefix, so every other route under
+# /api/v1/payments/ (a signed-in wallet or top-up route) keeps the check.
+CSRF_EXEMPT_PATHS = frozenset({payments_webhook.PATH})
 
 
 def steady_state() -> None:
@@ -99,7 +100,7 @@ def create_app(
                 secure=settings.secure_cookies,
             ),
             Middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES),
-            Middleware(CsrfMiddleware, exempt_prefixes=CSRF_EXEMPT_PREFIXES),
+            Middleware(CsrfMiddleware, exempt_paths=CSRF_EXEMPT_PATHS),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

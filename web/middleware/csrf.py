@@ -3,11 +3,14 @@
 Pages send it as the `csrf_token` form field or the `X-CSRF-Token` header. The JSON API needs
 the header only when the request is authenticated by the session cookie: a request without a
 signed-in session has no ambient authority a forged request could borrow.
+
+Exemptions are exact paths, never prefixes: a signed-in route added later next to an exempt
+callback (a wallet top-up under /api/v1/payments/) must still be checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
@@ -28,19 +31,19 @@ class CsrfMiddleware:
         app: ASGIApp,
         *,
         api_prefix: str = "/api/",
-        exempt_prefixes: Sequence[str] = (),
+        exempt_paths: Collection[str] = (),
     ) -> None:
         self.app = app
         self.api_prefix = api_prefix
         # Server-to-server callbacks (payment webhooks) authenticate by signature instead.
-        self.exempt_prefixes = tuple(exempt_prefixes)
+        self.exempt_paths = frozenset(exempt_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if path.startswith(self.exempt_prefixes):
+        if path in self.exempt_paths:
             await self.app(scope, receive, send)
             return
         session = scope["session"]
