@@ -18,61 +18,7 @@ import pytest
 
 from tests.support import import_graph
 from tests.support.import_graph import Import
-
-# the purchase domains: what a resident buys. Payments must not know any of them.
-PURCHASE_DOMAINS = frozenset(
-    {
-        "marketplace.bookings",
-        "marketplace.orders",
-        "marketplace.purchases",
-        "marketplace.redeem",
-        "marketplace.reviews",
-        "marketplace.deals",
-        "marketplace.promotions",
-        "marketplace.membership",
-        "marketplace.referrals",
-    }
-)
-
-# bottom first; a unit may import units of its own layer and of the layers before it
-LAYERS: dict[str, frozenset[str]] = {
-    "kernel": frozenset(
-        {
-            "geo",
-            "marketplace",  # the package itself: an empty namespace
-            "marketplace.errors",
-            "marketplace.clock",
-            "marketplace.db",
-            "marketplace.settings",
-            "marketplace.input_bounds",
-            "marketplace.idempotency",
-            "marketplace.lifecycle",
-            "marketplace.codes",
-            "marketplace.verticals",
-            "marketplace.city",
-            "marketplace.accounts",
-            "marketplace.notices",
-        }
-    ),
-    "listings": frozenset({"listings"}),
-    "search": frozenset({"search"}),
-    "payments": frozenset({"payments"}),
-    "purchase domains": PURCHASE_DOMAINS,
-    "web": frozenset({"web"}),
-    "app assembly": frozenset(
-        {
-            "marketplace.app",
-            "marketplace.asgi",
-            "marketplace.cli",
-            "marketplace.serving",
-            "marketplace.worker",
-            "marketplace.demo",
-            "marketplace.migrations",
-        }
-    ),
-}
-LAYER_OF = {unit: layer for layer, members in LAYERS.items() for unit in members}
-RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
+from tests.support.layers import LAYER_OF, LAYERS, PURCHASE_DOMAINS, RANK
 
 # (importer, imported) edges that break the layering today. Payments still reaches into the
 # purchases it is paid for; the adapters that replace those imports remove these.
@@ -174,3 +120,12 @@ def test_the_reader_sees_function_local_imports() -> None:
         imp for imp in IMPORTS if imp.module == "web.middleware.csrf" and imp.target == "web.errors"
     ]
     assert local, "the function-local import in web/middleware/csrf.py was not seen"
+
+
+def test_the_picture_can_be_regenerated(capsys: pytest.CaptureFixture[str]) -> None:
+    """scripts/import-graph draws what these tests check."""
+    assert import_graph.main([]) == 0
+    assert import_graph.main(["--layers"]) == 0
+    printed = capsys.readouterr().out
+    assert "search -> geo, listings" in printed
+    assert "listings -> kernel\n" in printed

@@ -7,7 +7,8 @@ counts, wherever it stands: a function-local import is a dependency all the same
 under `if TYPE_CHECKING:` (a type a module names is part of what it depends on, and counting it
 keeps one rule instead of two).
 
-`python -m tests.support.import_graph` (or `scripts/import-graph`) prints the picture.
+`python -m tests.support.import_graph` (or `scripts/import-graph`) prints the picture: each
+unit and what it imports; `--layers` the same by layer (tests/support/layers.py).
 """
 
 from __future__ import annotations
@@ -167,15 +168,47 @@ def picture(root: Path = REPO) -> str:
     return "\n".join(out)
 
 
+def layered_picture(root: Path = REPO) -> str:
+    """The layers bottom first with their units, then which layer imports which; an import of
+    a layer above is marked `(upward)`, a unit no layer holds is listed as unplaced."""
+    from tests.support.layers import LAYER_OF, LAYERS, RANK
+
+    present = units(root)
+    out = ["layers, bottom first (units that exist today):"]
+    out += [
+        f"  {layer}: {', '.join(sorted(members & present)) or '(none yet)'}"
+        for layer, members in LAYERS.items()
+    ]
+    unplaced = sorted(present - LAYER_OF.keys())
+    if unplaced:
+        out.append(f"  unplaced: {', '.join(unplaced)}")
+    uses: dict[str, set[str]] = defaultdict(set)
+    for importer, targets in graph(imports(root)).items():
+        for imported in targets:
+            if importer in LAYER_OF and imported in LAYER_OF:
+                uses[LAYER_OF[importer]].add(LAYER_OF[imported])
+    out.append("which layer imports which:")
+    for layer in LAYERS:
+        named = [
+            name + (" (upward)" if RANK[name] > RANK[layer] else "")
+            for name in sorted(uses[layer] - {layer}, key=RANK.__getitem__)
+        ]
+        out.append(f"  {layer} -> {', '.join(named) or '(nothing)'}")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args == ["--layers"]:
+        print(layered_picture())
+        return 0
     if len(args) == 2:  # why does A import B: the lines that make the edge
         importer, imported = args
         for imp in graph(imports()).get(importer, {}).get(imported, []):
             print(imp.where())
         return 0
     if args:
-        print("usage: import-graph [IMPORTER IMPORTED]", file=sys.stderr)
+        print("usage: import-graph [--layers | IMPORTER IMPORTED]", file=sys.stderr)
         return 2
     print(picture())
     return 0
