@@ -18,6 +18,7 @@ from tortoise import Tortoise, connections
 from marketplace import clock
 from marketplace import db as database
 from marketplace.city import load_city
+from tests.support import ledger_check
 from tests.support.pg_cluster import PostgisCluster
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,6 +36,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "ledger_left_unbalanced: the test unbalances the books on purpose (to see reconcile "
+        "find it), so the after-test reconciliation is skipped",
+    )
+    _travel_if_told(config)
+
+
+def _travel_if_told(config: pytest.Config) -> None:
     """`--start-at`: this process travels (time-machine, ticking) and tells its children by how
     much through the environment (see marketplace.clock), so they share one moving clock."""
     start = config.getoption("start_at", None)
@@ -125,6 +135,25 @@ async def db(request: pytest.FixtureRequest, databases: _Databases) -> AsyncIter
         yield request.param
     finally:
         await database.close_db()
+
+
+@pytest.fixture(autouse=True)
+def _books_reconcile(request: pytest.FixtureRequest) -> None:
+    """Every test on a database ends with books that reconcile, whatever money journey it took.
+    Requested here, not by each test, so no database is opened for a test that has none."""
+    if "db" in request.fixturenames and not request.node.get_closest_marker(
+        "ledger_left_unbalanced"
+    ):
+        request.getfixturevalue("books_reconciled")
+
+
+@pytest.fixture
+async def books_reconciled(db: str) -> AsyncIterator[None]:
+    """After the test, and before its database closes: `reconcile()` finds nothing (a test that
+    wrote no ledger entry has nothing to reconcile and is not asked)."""
+    yield
+    found = await ledger_check.discrepancies()
+    assert found == [], ledger_check.describe(found)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from playwright.sync_api import (
 
 from marketplace import clock
 from tests.conftest import CITY_DIR, REPO
+from tests.support import ledger_check
 from tests.support.live_server import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,6 +52,31 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.start()
     yield server
     server.stop()
+
+
+def _live_servers(request: pytest.FixtureRequest) -> list[LiveServer]:
+    """The live servers a test runs against (`live_server`, or a module's own server, which
+    some fixtures hand over with what they seeded, as a tuple)."""
+    found: list[LiveServer] = []
+    for value in request.node.funcargs.values():
+        candidates = value if isinstance(value, tuple) else (value,)
+        found += [c for c in candidates if isinstance(c, LiveServer)]
+    return found
+
+
+@pytest.fixture(autouse=True)
+def live_books_reconcile(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test that moved money through a live server leaves its books reconciled."""
+    # the servers are session- or module-wide, so they are up before this fixture
+    before = {
+        id(s): ledger_check.entry_count(s.env["DATABASE_URL"]) for s in _live_servers(request)
+    }
+    yield
+    for server in _live_servers(request):
+        after = ledger_check.entry_count(server.env["DATABASE_URL"])
+        if after is None or after != before.get(id(server)):
+            found = ledger_check.live_discrepancies(server.env)
+            assert not found, found
 
 
 @pytest.fixture(scope="session")
