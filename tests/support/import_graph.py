@@ -121,6 +121,15 @@ def graph(found: Iterable[Import]) -> dict[str, dict[str, list[Import]]]:
     return edges
 
 
+def module_graph(found: Iterable[Import]) -> dict[str, dict[str, list[Import]]]:
+    """The same, module by module: {importing module: {imported module: the imports}}."""
+    edges: dict[str, dict[str, list[Import]]] = defaultdict(lambda: defaultdict(list))
+    for imp in found:
+        if imp.module != imp.target:
+            edges[imp.module][imp.target].append(imp)
+    return edges
+
+
 def cycles(edges: Mapping[str, Iterable[str]]) -> list[list[str]]:
     """The strongly connected components of more than one unit, each sorted (Tarjan)."""
     index: dict[str, int] = {}
