@@ -31,6 +31,7 @@ MODEL_MODULES = [
     "search.models",
     "marketplace.bookings.models",
     "marketplace.orders.models",
+    "marketplace.purchases.models",
     "payments.models",
 ]
 MIGRATIONS_MODULE = "marketplace.migrations"

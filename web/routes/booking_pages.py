@@ -16,7 +16,6 @@ from marketplace.accounts.models import Account
 from marketplace.bookings.errors import BookingNotFound
 from marketplace.bookings.holds import hold_booking
 from marketplace.bookings.models import Booking
-from marketplace.bookings.page_names import names_for
 from marketplace.bookings.queries import resident_bookings
 from marketplace.bookings.requests import parse_booking_request
 from marketplace.bookings.services import cancel_booking, confirm_booking, get_booking
@@ -25,6 +24,7 @@ from marketplace.lifecycle import ActorRole
 from web.auth import current_account, require_account
 from web.forms import read_form
 from web.i18n import translator
+from web.purchase_names import names_for
 from web.routes.resident_booking_view import booking_view, list_row
 from web.routes.resident_common import (
     field_errors,

@@ -20,7 +20,6 @@ from marketplace import clock
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
 from marketplace.bookings.models import Booking
-from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
@@ -28,6 +27,7 @@ from marketplace.orders import services as orders
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.purchase_names import PageNames, names_for
 from web.reasons import Translate, translate_reason
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
 

@@ -12,7 +12,6 @@ from starlette.routing import Route
 from geo.areas import pick_name
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings.models import Booking
-from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
@@ -24,6 +23,7 @@ from marketplace.redeem import redeem_code
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.purchase_names import PageNames, names_for
 from web.routes.merchant_bookings import (
     bookings_page,
     code_box,

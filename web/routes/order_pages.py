@@ -13,7 +13,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from marketplace.accounts.models import Account
-from marketplace.bookings.page_names import names_for
 from marketplace.errors import MarketplaceError
 from marketplace.lifecycle import ActorRole
 from marketplace.orders.checkout import place_order
@@ -25,6 +24,7 @@ from marketplace.orders.services import cancel_order, confirm_order, get_order
 from web.auth import current_account, require_account
 from web.forms import read_form
 from web.i18n import request_locale, translator
+from web.purchase_names import names_for
 from web.routes.resident_common import (
     field_errors,
     new_key,
