@@ -125,7 +125,8 @@ async def cancel_booking(
     now: datetime | None = None,
 ) -> Booking:
     """The resident or the merchant cancels; the refund due follows the agreed policy."""
-    return await verbs.cancel(BOOKINGS, city, actor, booking_id, reason=reason, now=now)
+    cancelled, _role = await verbs.cancel(BOOKINGS, city, actor, booking_id, reason=reason, now=now)
+    return cancelled
 
 
 async def mark_no_show(

@@ -88,7 +88,8 @@ async def cancel_order(
     now: datetime | None = None,
 ) -> Order:
     """Cancelling an order refunds whatever was paid online in full (goods, not time)."""
-    return await verbs.cancel(ORDERS, city, actor, order_id, reason=reason, now=now)
+    cancelled, _role = await verbs.cancel(ORDERS, city, actor, order_id, reason=reason, now=now)
+    return cancelled
 
 
 async def advance_order(

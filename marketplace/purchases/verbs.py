@@ -32,14 +32,15 @@ async def cancel(
     *,
     reason: str | None = None,
     now: datetime | None = None,
-) -> Any:
-    """The resident or the merchant cancels; the refund due is the kind's to say."""
+) -> tuple[Any, ActorRole]:
+    """The resident or the merchant cancels; the refund due is the kind's to say. Returns the
+    cancelled purchase and who cancelled it (pages answer each party differently)."""
     now = now or clock.now()
     purchase, role = await get_purchase(kind, actor, purchase_id)
     target = kind.cancelled_by[role]
     refund = kind.refund(city, purchase, role, now) if kind.refund is not None else None
     due = refund.due if refund is not None else 0
-    return await move(
+    await move(
         kind,
         purchase,
         target,
@@ -50,6 +51,7 @@ async def cancel(
         extra={"refund_due": due, "hold_expires_at": None},
         notice={**kind.notice_context(city), **(refund.notice if refund else {})},
     )
+    return purchase, role
 
 
 async def expire(kind: PurchaseKind, city: City | None, *, now: datetime | None = None) -> int:

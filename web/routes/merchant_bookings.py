@@ -19,6 +19,7 @@ from listings.models import Merchant
 from marketplace import clock
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
+from marketplace.bookings.kind import BOOKINGS
 from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
@@ -27,6 +28,7 @@ from marketplace.orders import services as orders
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.purchase_http import cancel_from
 from web.purchase_names import PageNames, names_for
 from web.reasons import Translate, translate_reason
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
@@ -252,16 +254,11 @@ async def refused(request: Request, message: str, back: str, status: int) -> Res
 
 
 async def booking_cancel(request: Request) -> Response:
-    account = await require_account(request)
+    await require_account(request)
     form = await read_fields(request)
     back = _back(form, "/merchant/bookings")
     try:
-        await bookings.cancel_booking(
-            request.app.state.city,
-            account,
-            request.path_params["booking_id"],
-            reason=form.get("reason", ""),
-        )
+        await cancel_from(request, BOOKINGS, reason=form.get("reason", ""))
     except MarketplaceError as exc:
         return await _refused(request, exc, back)
     return redirect(_with(back, "done", "cancelled"))
