@@ -4,10 +4,12 @@ bookings and orders.
 Every booking's code is claimed first, as it is. An order whose code a booking (or an earlier
 order) already has cannot keep it: it is given a newly drawn code, written to the order, and the
 code it had stops working. Codes were unique within each table only, so such a collision is
-rare (one in about 2.8e11 per pair); it is counted in the log line the migration prints.
+rare (one in about 2.8e11 per pair); how many orders were given a new code is logged
+(`taocity.migrations`, a warning).
 Going back drops the table; an order given a new code keeps it.
 """
 
+import logging
 import secrets
 
 from tortoise import fields, migrations
@@ -16,6 +18,8 @@ from tortoise.migrations import operations as ops
 # the alphabet of `marketplace.codes`, repeated so the migration does not change with it
 ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 CODE_LENGTH = 8
+
+log = logging.getLogger("taocity.migrations")
 
 
 def _draw(taken: set[str]) -> str:
@@ -53,7 +57,7 @@ async def fill_codes(apps, schema_editor) -> None:  # type: ignore[no-untyped-de
         await client.execute_query(insert, [code, "order", row["id"]])
         taken.add(code)
     if recoded:
-        print(f"purchase_codes: {recoded} order(s) given a new code (a booking had theirs)")
+        log.warning("purchase_codes: %d order(s) given a new code (a booking had theirs)", recoded)
 
 
 async def keep_codes(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
