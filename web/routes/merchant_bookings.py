@@ -143,9 +143,7 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
     return {"redeemed": done, "code_form": "", "code_error": "", "code_back": back}
 
 
-def booking_row(
-    booking: Booking, details: PageNames, locale: str
-) -> dict[str, Any]:
+def booking_row(booking: Booking, details: PageNames, locale: str) -> dict[str, Any]:
     offering_id = booking.offering_id  # type: ignore[attr-defined]
     what = details.offerings.get(offering_id) if offering_id else None
     targets = BOOKING_MACHINE.targets(BookingState(booking.state), ActorRole.MERCHANT)
