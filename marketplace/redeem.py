@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from marketplace import clock
 from marketplace.accounts.models import Account
-from marketplace.bookings.errors import CodeAlreadyUsed, CodeNotFound
 
 # importing the kinds registers them, so a code's row finds its kind
 from marketplace.bookings.kind import BOOKINGS
@@ -24,6 +23,7 @@ from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.purchases import codes
 from marketplace.purchases.access import is_merchants
+from marketplace.purchases.errors import CodeAlreadyUsed, CodeNotFound
 
 if TYPE_CHECKING:
     from marketplace.city import City

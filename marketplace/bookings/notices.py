@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from geo.areas import pick_name
-from listings.models import Listing, Merchant
-from marketplace.accounts.models import Account
+from listings.models import Listing
 from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BookingState
 from marketplace.codes import display_code
-from marketplace.notices.services import notify
 from marketplace.notices.texts import joined, texts, translated
+from marketplace.purchases.notices import tell_parties
 
 RESIDENT_LINK = "/me/bookings"
 MERCHANT_LINK = "/merchant/bookings"
@@ -72,36 +71,31 @@ async def booking_changed(booking: Booking, timezone: str, refund: str | None = 
         return
     resident_title, merchant_title = TITLES[state]
     listing = await Listing.get(id=booking.listing_id)  # type: ignore[attr-defined]
-    resident = await Account.get(id=booking.resident_id)  # type: ignore[attr-defined]
     body = _body(booking, refund)
-    await notify(
-        resident,
+    await tell_parties(
+        booking,
+        listing,
         f"booking_{state.value}",
-        _texts(resident_title, booking, listing, timezone),
-        body if any(body.values()) else None,
-        f"{RESIDENT_LINK}/{booking.id}",
+        (
+            _texts(resident_title, booking, listing, timezone),
+            body if any(body.values()) else None,
+            f"{RESIDENT_LINK}/{booking.id}",
+        ),
+        None
+        if merchant_title is None
+        else (_texts(merchant_title, booking, listing, timezone), MERCHANT_LINK),
     )
-    if merchant_title is None:
-        return
-    merchant = await Merchant.get(id=listing.merchant_id)  # type: ignore[attr-defined]
-    owner = await Account.get_or_none(id=merchant.owner_id)  # type: ignore[attr-defined]
-    if owner is not None:
-        await notify(
-            owner,
-            f"merchant_booking_{state.value}",
-            _texts(merchant_title, booking, listing, timezone),
-            None,
-            MERCHANT_LINK,
-        )
 
 
 async def reminder(booking: Booking, timezone: str) -> None:
     listing = await Listing.get(id=booking.listing_id)  # type: ignore[attr-defined]
-    resident = await Account.get(id=booking.resident_id)  # type: ignore[attr-defined]
-    await notify(
-        resident,
+    await tell_parties(
+        booking,
+        listing,
         "booking_reminder",
-        _texts(REMINDER, booking, listing, timezone),
-        texts(CODE, code=display_code(booking.code)),
-        f"{RESIDENT_LINK}/{booking.id}",
+        (
+            _texts(REMINDER, booking, listing, timezone),
+            texts(CODE, code=display_code(booking.code)),
+            f"{RESIDENT_LINK}/{booking.id}",
+        ),
     )

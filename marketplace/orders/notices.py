@@ -4,13 +4,12 @@ texts are the translation catalogs', `marketplace.notices.texts`)."""
 from __future__ import annotations
 
 from geo.areas import pick_name
-from listings.models import Listing, Merchant
-from marketplace.accounts.models import Account
+from listings.models import Listing
 from marketplace.codes import display_code
-from marketplace.notices.services import notify
 from marketplace.notices.texts import texts
 from marketplace.orders.models import Order
 from marketplace.orders.types import OrderState
+from marketplace.purchases.notices import tell_parties
 
 RESIDENT_LINK = "/me/orders"
 MERCHANT_LINK = "/merchant/orders"
@@ -43,28 +42,15 @@ async def order_changed(order: Order) -> None:
         return
     resident_title, merchant_title = TITLES[state]
     listing = await Listing.get(id=order.listing_id)  # type: ignore[attr-defined]
-    resident = await Account.get(id=order.resident_id)  # type: ignore[attr-defined]
     body = (
         texts(CODE, code=display_code(order.code))
         if state in (OrderState.CONFIRMED, OrderState.READY)
         else None
     )
-    await notify(
-        resident,
+    await tell_parties(
+        order,
+        listing,
         f"order_{state.value}",
-        _texts(resident_title, order, listing),
-        body,
-        f"{RESIDENT_LINK}/{order.id}",
+        (_texts(resident_title, order, listing), body, f"{RESIDENT_LINK}/{order.id}"),
+        None if merchant_title is None else (_texts(merchant_title, order, listing), MERCHANT_LINK),
     )
-    if merchant_title is None:
-        return
-    merchant = await Merchant.get(id=listing.merchant_id)  # type: ignore[attr-defined]
-    owner = await Account.get_or_none(id=merchant.owner_id)  # type: ignore[attr-defined]
-    if owner is not None:
-        await notify(
-            owner,
-            f"merchant_order_{state.value}",
-            _texts(merchant_title, order, listing),
-            None,
-            MERCHANT_LINK,
-        )
