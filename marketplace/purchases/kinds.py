@@ -44,7 +44,7 @@ class PurchaseKind:
     event_model: type[PurchaseEvent]
     event_field: str  # the event's link to the purchase: "booking", "order"
     machine: Machine[Any]
-    states: type[StrEnum]
+    states: type[StrEnum]  # every state the kind has; `machine` says which moves are allowed
     not_found: type[MarketplaceError]
     # states a hold waits in until the resident pays, and where an unpaid hold ends
     expiring: frozenset[Any]
