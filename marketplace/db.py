@@ -31,6 +31,7 @@ MODEL_MODULES = [
     "listings.index_outbox",
     "marketplace.bookings.models",
     "marketplace.orders.models",
+    "marketplace.purchases.models",
     "payments.models",
 ]
 MIGRATIONS_MODULE = "marketplace.migrations"

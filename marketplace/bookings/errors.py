@@ -5,6 +5,26 @@ from __future__ import annotations
 
 from marketplace.errors import MarketplaceError
 
+# a code belongs to any kind of purchase: its errors are the kernel's, named here too
+from marketplace.purchases.errors import CodeAlreadyUsed, CodeNotFound
+
+__all__ = [
+    "AddressRequired",
+    "BeyondHorizon",
+    "BookingNotFound",
+    "CodeAlreadyUsed",
+    "CodeNotFound",
+    "HoldExpired",
+    "NoSuchSlot",
+    "NotBookable",
+    "OutsideServiceArea",
+    "PartyTooLarge",
+    "SlotFull",
+    "SlotInPast",
+    "SlotTooSoon",
+    "UnknownCancellationPolicy",
+]
+
 
 class SlotInPast(MarketplaceError):
     code = "slot_in_past"
@@ -59,19 +79,6 @@ class OutsideServiceArea(MarketplaceError):
 class BookingNotFound(MarketplaceError):
     code = "booking_not_found"
     status = 404
-
-
-class CodeNotFound(MarketplaceError):
-    """No active booking or order of this merchant has the code (another merchant's code
-    included: whether it exists elsewhere is not told)."""
-
-    code = "code_not_found"
-    status = 404
-
-
-class CodeAlreadyUsed(MarketplaceError):
-    code = "code_already_used"
-    status = 409
 
 
 class HoldExpired(MarketplaceError):

@@ -38,19 +38,17 @@ from marketplace.bookings.errors import (
     PartyTooLarge,
     SlotFull,
 )
-from marketplace.bookings.models import Booking, BookingEvent, Slot, slot_key
+from marketplace.bookings.kind import BOOKINGS
+from marketplace.bookings.models import Booking, Slot, slot_key
 from marketplace.bookings.requests import BookingRequest
 from marketplace.bookings.types import BookingState
-from marketplace.codes import new_code
 from marketplace.errors import FieldError
-from marketplace.idempotency import request_hash, same_request
-from marketplace.lifecycle import ActorRole
+from marketplace.idempotency import request_hash
 from marketplace.notices.services import atomic
+from marketplace.purchases.creation import create_once, existing, opened
 
 if TYPE_CHECKING:
     from marketplace.city import City
-
-CODE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -135,10 +133,7 @@ async def _slot_row(bookable: Bookable, spec: SlotSpec) -> Slot:
 
 
 async def _existing(resident: Account, key: str, digest: str) -> Booking | None:
-    booking = await Booking.get_or_none(resident_id=resident.id, idempotency_key=key)
-    if booking is not None:
-        same_request(booking.request_hash, digest, "booking")
-    return booking
+    return await existing(BOOKINGS, resident, key, digest)
 
 
 async def hold_booking(
@@ -165,19 +160,15 @@ async def hold_booking(
         raise PartyTooLarge(f"party_size: {reason}", errors=[FieldError("party_size", reason)])
     point = _check_address(city, bookable, request)
     slot = await _slot_row(bookable, spec)
-    for _ in range(CODE_ATTEMPTS):
-        try:
-            booking = await _take(
-                city, resident, request, bookable, spec, slot, point, now, idempotency_key, digest
-            )
-            return booking, True
-        except IntegrityError:
-            # the key is claimed by a copy of this request that committed first (or, very
-            # rarely, the code collided)
-            found = await _existing(resident, idempotency_key, digest)
-            if found is not None:
-                return found, False
-    raise RuntimeError("could not draw an unused booking code")
+
+    async def take(code: str) -> Booking:
+        return await _take(
+            city, resident, request, bookable, spec, slot, point, now, idempotency_key, digest, code
+        )
+
+    # a unique violation is a copy of this request that committed first (replayed), or, very
+    # rarely, a code another purchase has (drawn again)
+    return await create_once(BOOKINGS, resident, idempotency_key, digest, take)
 
 
 async def _take(
@@ -191,12 +182,13 @@ async def _take(
     now: datetime,
     key: str,
     digest: str,
+    code: str,
 ) -> Booking:
     party = request.party_size
     listing = bookable.listing
     async with atomic():
         booking = await Booking.create(
-            code=new_code(),
+            code=code,
             resident=resident,
             listing=listing,
             offering=bookable.offering,
@@ -224,12 +216,5 @@ async def _take(
                 "starts_at: this slot has no room left for this party; pick another time",
                 errors=[FieldError("starts_at", "no room left in this slot")],
             )
-        await BookingEvent.create(
-            booking=booking,
-            from_state=None,
-            to_state=BookingState.HELD,
-            actor=resident,
-            actor_role=ActorRole.RESIDENT,
-            at=now,
-        )
+        await opened(BOOKINGS, booking, BookingState.HELD, resident, now)
     return booking

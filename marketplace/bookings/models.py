@@ -14,6 +14,7 @@ from tortoise.models import Model
 
 from geo.fields import PointField
 from marketplace.bookings.types import BookingState
+from marketplace.purchases.models import PurchaseEvent
 
 
 def slot_key(listing_id: int, offering_id: int | None) -> str:
@@ -89,21 +90,13 @@ class Booking(Model):
         unique_together = (("resident", "idempotency_key"),)
 
 
-class BookingEvent(Model):
+class BookingEvent(PurchaseEvent):
     """One transition of a booking: what, who and when."""
 
-    id = fields.BigIntField(primary_key=True)
+    # the columns are `PurchaseEvent`'s; the purchase kernel writes every row
     booking = fields.ForeignKeyField(
         "taocity.Booking", related_name="events", on_delete=fields.CASCADE
     )
-    from_state = fields.CharField(max_length=24, null=True)  # None: created
-    to_state = fields.CharField(max_length=24)
-    actor = fields.ForeignKeyField(
-        "taocity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
-    )
-    actor_role = fields.CharField(max_length=16)
-    reason = fields.CharField(max_length=300, null=True)
-    at = fields.DatetimeField()
 
     class Meta:
         table = "booking_events"

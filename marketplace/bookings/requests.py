@@ -10,15 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, f
 from listings.input_checks import failed, field_errors
 from marketplace.errors import ValidationFailed
 from marketplace.input_bounds import Id32, Text
+from marketplace.purchases.requests import AddressIn
+
+__all__ = ["MAX_PARTY", "AddressIn", "BookingRequest", "parse_booking_request"]
 
 MAX_PARTY = 500
-
-
-class AddressIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    lat: float
-    lng: float
-    text: Annotated[Text, Field(max_length=200)] = ""
 
 
 class BookingRequest(BaseModel):

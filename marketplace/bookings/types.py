@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from marketplace.errors import ValidationFailed
 from marketplace.lifecycle import ActorRole, Machine
+
+# how a resident pays is the kernel's, shared by every kind; named here too for older imports
+from marketplace.purchases.payment_mode import PaymentMode, payment_mode_for
+
+__all__ = [
+    "ACTIVE",
+    "BOOKING_MACHINE",
+    "HOLDING",
+    "RELEASING",
+    "BookingState",
+    "PaymentMode",
+    "payment_mode_for",
+]
 
 R, M, S = ActorRole.RESIDENT, ActorRole.MERCHANT, ActorRole.SYSTEM
 
@@ -31,24 +43,6 @@ RELEASING = frozenset(
     }
 )
 ACTIVE = frozenset({BookingState.HELD, BookingState.PENDING_PAYMENT, BookingState.CONFIRMED})
-
-
-class PaymentMode(StrEnum):
-    PAY_AT_STORE = "pay_at_store"
-    ONLINE = "online"
-
-
-def payment_mode_for(value: object, providers: tuple[str, ...] | list[str]) -> PaymentMode:
-    """How a resident chose to pay, checked against the city's providers (a 422 on
-    `payment_mode` otherwise). Shared by bookings and orders."""
-    try:
-        mode = PaymentMode(str(value))
-    except ValueError:
-        choices = ", ".join(m.value for m in PaymentMode)
-        raise ValidationFailed.on("payment_mode", f"must be one of: {choices}") from None
-    if mode is PaymentMode.PAY_AT_STORE and "pay_at_store" not in providers:
-        raise ValidationFailed.on("payment_mode", "this city does not take payment at the store")
-    return mode
 
 
 B = BookingState

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from shapely.geometry import Point
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from geo.coords import LatLng
@@ -26,10 +25,8 @@ from listings.services import locate
 from listings.types import ListingStatus, OfferingKind, Vertical
 from marketplace import clock
 from marketplace.accounts.models import Account
-from marketplace.codes import new_code
 from marketplace.errors import FieldError
-from marketplace.idempotency import request_hash, same_request
-from marketplace.lifecycle import ActorRole
+from marketplace.idempotency import request_hash
 from marketplace.notices.services import atomic
 from marketplace.orders.errors import (
     DeliveryUnavailable,
@@ -37,14 +34,14 @@ from marketplace.orders.errors import (
     OutOfStock,
     OutsideDeliveryArea,
 )
-from marketplace.orders.models import Order, OrderEvent, OrderLine
+from marketplace.orders.kind import ORDERS
+from marketplace.orders.models import Order, OrderLine
 from marketplace.orders.requests import OrderRequest
 from marketplace.orders.types import Fulfilment, OrderState
+from marketplace.purchases.creation import create_once, existing, opened
 
 if TYPE_CHECKING:
     from marketplace.city import City
-
-CODE_ATTEMPTS = 5
 
 
 def _error(cls: type[NotOrderable] | type[OutOfStock], field: str, reason: str) -> Exception:
@@ -104,10 +101,7 @@ def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatL
 
 
 async def _existing(resident: Account, key: str, digest: str) -> Order | None:
-    order = await Order.get_or_none(resident_id=resident.id, idempotency_key=key)
-    if order is not None:
-        same_request(order.request_hash, digest, "order")
-    return order
+    return await existing(ORDERS, resident, key, digest)
 
 
 async def place_order(
@@ -138,17 +132,23 @@ async def place_order(
     minimum = int((listing.attributes or {}).get("min_order") or 0)
     if subtotal < minimum:
         raise _error(NotOrderable, "lines", f"the shop's minimum order is {minimum} minor units")
-    for _ in range(CODE_ATTEMPTS):
-        try:
-            order = await _take(
-                city, resident, request, listing, products, point, fee, now, idempotency_key, digest
-            )
-            return order, True
-        except IntegrityError:
-            found = await _existing(resident, idempotency_key, digest)
-            if found is not None:
-                return found, False
-    raise RuntimeError("could not draw an unused order code")
+
+    async def take(code: str) -> Order:
+        return await _take(
+            city,
+            resident,
+            request,
+            listing,
+            products,
+            point,
+            fee,
+            now,
+            idempotency_key,
+            digest,
+            code,
+        )
+
+    return await create_once(ORDERS, resident, idempotency_key, digest, take)
 
 
 async def _take(
@@ -162,12 +162,13 @@ async def _take(
     now: datetime,
     key: str,
     digest: str,
+    code: str,
 ) -> Order:
     lines = sorted(enumerate(request.lines), key=lambda pair: pair[1].offering_id)
     subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
     async with atomic():
         order = await Order.create(
-            code=new_code(),
+            code=code,
             resident=resident,
             listing=listing,
             state=OrderState.HELD,
@@ -204,12 +205,5 @@ async def _take(
                 for line in request.lines
             ]
         )
-        await OrderEvent.create(
-            order=order,
-            from_state=None,
-            to_state=OrderState.HELD,
-            actor=resident,
-            actor_role=ActorRole.RESIDENT,
-            at=now,
-        )
+        await opened(ORDERS, order, OrderState.HELD, resident, now)
     return order

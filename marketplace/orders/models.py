@@ -11,6 +11,7 @@ from tortoise.models import Model
 
 from geo.fields import PointField
 from marketplace.orders.types import Fulfilment, OrderState
+from marketplace.purchases.models import PurchaseEvent
 
 
 class Order(Model):
@@ -59,17 +60,9 @@ class OrderLine(Model):
         table = "order_lines"
 
 
-class OrderEvent(Model):
-    id = fields.BigIntField(primary_key=True)
+class OrderEvent(PurchaseEvent):
+    # the columns are `PurchaseEvent`'s; the purchase kernel writes every row
     order = fields.ForeignKeyField("taocity.Order", related_name="events", on_delete=fields.CASCADE)
-    from_state = fields.CharField(max_length=24, null=True)
-    to_state = fields.CharField(max_length=24)
-    actor = fields.ForeignKeyField(
-        "taocity.Account", related_name=False, null=True, on_delete=fields.SET_NULL
-    )
-    actor_role = fields.CharField(max_length=16)
-    reason = fields.CharField(max_length=300, null=True)
-    at = fields.DatetimeField()
 
     class Meta:
         table = "order_events"

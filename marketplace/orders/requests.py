@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from listings.input_checks import failed, field_errors
-from marketplace.bookings.requests import AddressIn
 from marketplace.errors import ValidationFailed
 from marketplace.input_bounds import Id32, Text
 from marketplace.orders.types import Fulfilment
+from marketplace.purchases.requests import AddressIn
 
 MAX_QUANTITY = 999
 MAX_LINES = 50

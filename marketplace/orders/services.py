@@ -1,7 +1,7 @@
 """The verbs of an order after checkout: confirm, cancel, prepare, ready, hand over by code,
-expire. Each is one transaction that moves the state through `marketplace.lifecycle`, gives the
-stock back when the new state releases it (once: only the transition that changed the row does),
-records who did it and tells the resident and the shop.
+expire. Each is one transaction that moves the state through the purchase kernel
+(`marketplace.purchases`: it gives the stock back when the new state releases it, once, records
+who did it and tells the resident and the shop); what is particular to orders is in `kind`.
 """
 
 from __future__ import annotations
@@ -9,21 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tortoise.expressions import F
-
-from listings.models import Listing, Offering
-from listings.permissions import is_staff_of
 from marketplace import clock
 from marketplace.accounts.models import Account
-from marketplace.bookings.types import PaymentMode, payment_mode_for
 from marketplace.errors import ValidationFailed
-from marketplace.lifecycle import ActorRole, StateChanged, advance
-from marketplace.notices.services import atomic
-from marketplace.orders import notices
+from marketplace.lifecycle import ActorRole
+from marketplace.orders import kind
 from marketplace.orders.checkout import place_order
 from marketplace.orders.errors import OrderHoldExpired, OrderNotFound
-from marketplace.orders.models import Order, OrderEvent, OrderLine
-from marketplace.orders.types import ORDER_MACHINE, RELEASING, Fulfilment, OrderState
+from marketplace.orders.kind import ORDERS
+from marketplace.orders.models import Order
+from marketplace.orders.types import OrderState
+from marketplace.purchases import access, engine, verbs
+from marketplace.purchases.payment_mode import PaymentMode, payment_mode_for
 
 if TYPE_CHECKING:
     from marketplace.city import City
@@ -32,15 +29,7 @@ __all__ = ["advance_order", "cancel_order", "confirm_order", "expire_orders", "p
 
 
 async def get_order(actor: Account, order_id: int) -> tuple[Order, ActorRole]:
-    order = await Order.get_or_none(id=order_id)
-    if order is None:
-        raise OrderNotFound("No such order.")
-    if order.resident_id == actor.id:  # type: ignore[attr-defined]
-        return order, ActorRole.RESIDENT
-    listing = await Listing.get(id=order.listing_id)  # type: ignore[attr-defined]
-    if await is_staff_of(actor, listing.merchant_id):  # type: ignore[attr-defined]
-        return order, ActorRole.MERCHANT
-    raise OrderNotFound("No such order.")
+    return await access.get_purchase(ORDERS, actor, order_id)
 
 
 async def move(
@@ -53,27 +42,8 @@ async def move(
     reason: str | None = None,
     extra: dict[str, object] | None = None,
 ) -> Order:
-    from_state = order.state
-    async with atomic():
-        await advance(ORDER_MACHINE, Order, order, target, role, at=now, extra=extra)
-        if target in RELEASING:
-            for line in await OrderLine.filter(order_id=order.id, stock_held=True).order_by(
-                "offering_id"
-            ):
-                await Offering.filter(id=line.offering_id).update(  # type: ignore[attr-defined]
-                    stock=F("stock") + line.quantity
-                )
-        await OrderEvent.create(
-            order=order,
-            from_state=from_state,
-            to_state=target,
-            actor=actor,
-            actor_role=role,
-            reason=reason,
-            at=now,
-        )
-        await notices.order_changed(order)
-    return order
+    """One transition, with what goes with it, in one transaction (`marketplace.purchases`)."""
+    return await engine.move(ORDERS, order, target, role, actor, now, reason=reason, extra=extra)
 
 
 async def confirm_order(
@@ -118,25 +88,8 @@ async def cancel_order(
     now: datetime | None = None,
 ) -> Order:
     """Cancelling an order refunds whatever was paid online in full (goods, not time)."""
-    now = now or clock.now()
-    order, role = await get_order(actor, order_id)
-    by_merchant = role is ActorRole.MERCHANT
-    target = OrderState.CANCELLED_BY_MERCHANT if by_merchant else OrderState.CANCELLED_BY_RESIDENT
-    paid = (
-        order.amount
-        if order.payment_mode == PaymentMode.ONLINE
-        and order.state not in (OrderState.HELD, OrderState.PENDING_PAYMENT)
-        else 0
-    )
-    return await move(
-        order,
-        target,
-        role,
-        actor,
-        now,
-        reason=(reason or "").strip()[:300] or None,
-        extra={"refund_due": paid, "hold_expires_at": None},
-    )
+    cancelled, _role = await verbs.cancel(ORDERS, city, actor, order_id, reason=reason, now=now)
+    return cancelled
 
 
 async def advance_order(
@@ -157,24 +110,10 @@ async def advance_order(
 
 
 async def hand_over(merchant: Account, order: Order, *, now: datetime | None = None) -> Order:
-    """Called by `marketplace.redeem` once the resident's code matched."""
-    now = now or clock.now()
-    target = (
-        OrderState.DELIVERED if order.fulfilment == Fulfilment.DELIVERY else OrderState.PICKED_UP
-    )
-    return await move(order, target, ActorRole.MERCHANT, merchant, now, extra={"code_used_at": now})
+    """Hands a ready order over (picked up, or delivered) once the resident's code matched."""
+    return await kind.hand_over(merchant, order, now or clock.now())
 
 
 async def expire_orders(*, now: datetime | None = None) -> int:
-    now = now or clock.now()
-    due = await Order.filter(
-        state__in=[OrderState.HELD, OrderState.PENDING_PAYMENT], hold_expires_at__lte=now
-    ).order_by("id")
-    expired = 0
-    for order in due:
-        try:
-            await move(order, OrderState.EXPIRED, ActorRole.SYSTEM, None, now)
-        except StateChanged:
-            continue
-        expired += 1
-    return expired
+    """Release the stock of every order hold past its time, each exactly once."""
+    return await verbs.expire(ORDERS, None, now=now)

@@ -15,16 +15,17 @@ from starlette.routing import Route
 from marketplace.accounts.models import Account
 from marketplace.bookings.errors import BookingNotFound
 from marketplace.bookings.holds import hold_booking
+from marketplace.bookings.kind import BOOKINGS
 from marketplace.bookings.models import Booking
-from marketplace.bookings.page_names import names_for
 from marketplace.bookings.queries import resident_bookings
 from marketplace.bookings.requests import parse_booking_request
-from marketplace.bookings.services import cancel_booking, confirm_booking, get_booking
+from marketplace.bookings.services import confirm_booking
 from marketplace.errors import MarketplaceError
-from marketplace.lifecycle import ActorRole
 from web.auth import current_account, require_account
 from web.forms import read_form
 from web.i18n import translator
+from web.purchase_http import act_then_show, cancel_from, own_purchase
+from web.purchase_names import names_for
 from web.routes.resident_booking_view import booking_view, list_row
 from web.routes.resident_common import (
     field_errors,
@@ -100,11 +101,7 @@ async def book(request: Request) -> Response:
 
 
 async def _own_booking(request: Request) -> tuple[Account, Booking]:
-    account = await require_account(request)
-    booking, role = await get_booking(account, request.path_params["booking_id"])
-    if role is not ActorRole.RESIDENT:
-        raise BookingNotFound("No such booking.")
-    return account, booking
+    return await own_purchase(request, BOOKINGS)
 
 
 async def show_booking(
@@ -117,24 +114,21 @@ async def show_booking(
 
 async def confirm(request: Request) -> Response:
     account, booking = await _own_booking(request)
-    try:
-        await confirm_booking(
-            request.app.state.city, account, booking.id, "pay_at_store", now=now(request)
-        )
-    except MarketplaceError as exc:
-        errors = field_errors(request, exc, {})
-        return await show_booking(request, errors=errors, status_code=exc.status)
-    return RedirectResponse(f"/me/bookings/{booking.id}", status_code=303)
+
+    async def confirming() -> object:
+        city = request.app.state.city
+        return await confirm_booking(city, account, booking.id, "pay_at_store", now=now(request))
+
+    return await act_then_show(request, confirming, show_booking, f"/me/bookings/{booking.id}")
 
 
 async def cancel(request: Request) -> Response:
-    account, booking = await _own_booking(request)
-    try:
-        await cancel_booking(request.app.state.city, account, booking.id, now=now(request))
-    except MarketplaceError as exc:
-        errors = field_errors(request, exc, {})
-        return await show_booking(request, errors=errors, status_code=exc.status)
-    return RedirectResponse(f"/me/bookings/{booking.id}", status_code=303)
+    _account, booking = await _own_booking(request)
+
+    async def cancelling() -> object:
+        return await cancel_from(request, BOOKINGS, now=now(request))
+
+    return await act_then_show(request, cancelling, show_booking, f"/me/bookings/{booking.id}")
 
 
 async def my_bookings(request: Request) -> Response:

@@ -13,15 +13,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from marketplace.bookings import queries
+from marketplace.bookings.kind import BOOKINGS
 from marketplace.bookings.models import Booking
 from marketplace.bookings.requests import BookingRequest, parse_booking_request
-from marketplace.bookings.services import (
-    cancel_booking,
-    confirm_booking,
-    get_booking,
-    hold_booking,
-    mark_no_show,
-)
+from marketplace.bookings.services import confirm_booking, hold_booking, mark_no_show
 from marketplace.errors import ValidationFailed
 from marketplace.input_bounds import Text, id_number
 from marketplace.lifecycle import ActorRole
@@ -37,6 +32,7 @@ from web.bookings_json import (
 )
 from web.openapi import Operation
 from web.openapi import api_route as route
+from web.purchase_http import cancel_from, purchase_for
 from web.validation import parse_json
 
 PREFIX = "/api/v1"
@@ -115,8 +111,7 @@ async def my_bookings(request: Request) -> Response:
 
 
 async def one_booking(request: Request) -> Response:
-    account = await require_account(request)
-    booking, role = await get_booking(account, request.path_params["booking_id"])
+    booking, role = await purchase_for(request, BOOKINGS)
     return await _answer(request, booking, role)
 
 
@@ -131,11 +126,9 @@ async def confirm(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    account = await require_account(request)
+    await require_account(request)
     body = await optional_body(request, CancelIn)
-    booking_id = request.path_params["booking_id"]
-    _, role = await get_booking(account, booking_id)
-    booking = await cancel_booking(request.app.state.city, account, booking_id, reason=body.reason)
+    booking, role = await cancel_from(request, BOOKINGS, reason=body.reason)
     return await _answer(request, booking, role)
 
 

@@ -19,8 +19,8 @@ from listings.models import Merchant
 from marketplace import clock
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
+from marketplace.bookings.kind import BOOKINGS
 from marketplace.bookings.models import Booking
-from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
@@ -28,6 +28,8 @@ from marketplace.orders import services as orders
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.purchase_http import cancel_from
+from web.purchase_names import PageNames, names_for
 from web.reasons import Translate, translate_reason
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
 
@@ -141,9 +143,7 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
     return {"redeemed": done, "code_form": "", "code_error": "", "code_back": back}
 
 
-def booking_row(
-    booking: Booking, details: PageNames, locale: str
-) -> dict[str, Any]:
+def booking_row(booking: Booking, details: PageNames, locale: str) -> dict[str, Any]:
     offering_id = booking.offering_id  # type: ignore[attr-defined]
     what = details.offerings.get(offering_id) if offering_id else None
     targets = BOOKING_MACHINE.targets(BookingState(booking.state), ActorRole.MERCHANT)
@@ -252,16 +252,11 @@ async def refused(request: Request, message: str, back: str, status: int) -> Res
 
 
 async def booking_cancel(request: Request) -> Response:
-    account = await require_account(request)
+    await require_account(request)
     form = await read_fields(request)
     back = _back(form, "/merchant/bookings")
     try:
-        await bookings.cancel_booking(
-            request.app.state.city,
-            account,
-            request.path_params["booking_id"],
-            reason=form.get("reason", ""),
-        )
+        await cancel_from(request, BOOKINGS, reason=form.get("reason", ""))
     except MarketplaceError as exc:
         return await _refused(request, exc, back)
     return redirect(_with(back, "done", "cancelled"))

@@ -12,18 +12,20 @@ from starlette.routing import Route
 from geo.areas import pick_name
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings.models import Booking
-from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import queries as order_queries
 from marketplace.orders import services as orders
+from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.types import ORDER_MACHINE, Fulfilment, OrderState
 from marketplace.redeem import redeem_code
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.purchase_http import cancel_from
+from web.purchase_names import PageNames, names_for
 from web.routes.merchant_bookings import (
     bookings_page,
     code_box,
@@ -125,9 +127,7 @@ async def _acted(request: Request, verb: str) -> Response:
     order_id = request.path_params["order_id"]
     try:
         if verb == "cancel":
-            await orders.cancel_order(
-                request.app.state.city, account, order_id, reason=form.get("reason", "")
-            )
+            await cancel_from(request, ORDERS, reason=form.get("reason", ""))
         else:
             await orders.advance_order(account, order_id, form.get("target", ""))
     except ValueError:

@@ -13,18 +13,19 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from marketplace.accounts.models import Account
-from marketplace.bookings.page_names import names_for
 from marketplace.errors import MarketplaceError
-from marketplace.lifecycle import ActorRole
 from marketplace.orders.checkout import place_order
-from marketplace.orders.errors import NotOrderable, OrderNotFound
+from marketplace.orders.errors import NotOrderable
+from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
 from marketplace.orders.requests import parse_order_request
-from marketplace.orders.services import cancel_order, confirm_order, get_order
+from marketplace.orders.services import confirm_order
 from web.auth import current_account, require_account
 from web.forms import read_form
 from web.i18n import request_locale, translator
+from web.purchase_http import act_then_show, cancel_from, own_purchase
+from web.purchase_names import names_for
 from web.routes.resident_common import (
     field_errors,
     new_key,
@@ -114,11 +115,7 @@ async def order(request: Request) -> Response:
 
 
 async def _own_order(request: Request) -> tuple[Account, Order]:
-    account = await require_account(request)
-    found, role = await get_order(account, request.path_params["order_id"])
-    if role is not ActorRole.RESIDENT:
-        raise OrderNotFound("No such order.")
-    return account, found
+    return await own_purchase(request, ORDERS)
 
 
 async def show_order(
@@ -135,26 +132,21 @@ async def detail(request: Request) -> Response:
 
 async def confirm(request: Request) -> Response:
     account, found = await _own_order(request)
-    try:
-        await confirm_order(
-            request.app.state.city, account, found.id, "pay_at_store", now=now(request)
-        )
-    except MarketplaceError as exc:
-        return await show_order(
-            request, errors=field_errors(request, exc, {}), status_code=exc.status
-        )
-    return RedirectResponse(f"/me/orders/{found.id}", status_code=303)
+
+    async def confirming() -> object:
+        city = request.app.state.city
+        return await confirm_order(city, account, found.id, "pay_at_store", now=now(request))
+
+    return await act_then_show(request, confirming, show_order, f"/me/orders/{found.id}")
 
 
 async def cancel(request: Request) -> Response:
-    account, found = await _own_order(request)
-    try:
-        await cancel_order(request.app.state.city, account, found.id, now=now(request))
-    except MarketplaceError as exc:
-        return await show_order(
-            request, errors=field_errors(request, exc, {}), status_code=exc.status
-        )
-    return RedirectResponse(f"/me/orders/{found.id}", status_code=303)
+    _account, found = await _own_order(request)
+
+    async def cancelling() -> object:
+        return await cancel_from(request, ORDERS, now=now(request))
+
+    return await act_then_show(request, cancelling, show_order, f"/me/orders/{found.id}")
 
 
 async def my_orders(request: Request) -> Response:

@@ -11,21 +11,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from marketplace.lifecycle import ActorRole
+from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
 from marketplace.orders.requests import OrderRequest, parse_order_request
-from marketplace.orders.services import (
-    advance_order,
-    cancel_order,
-    confirm_order,
-    get_order,
-    place_order,
-)
+from marketplace.orders.services import advance_order, confirm_order, place_order
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import OrderAnswer, OrdersAnswer, fetch_order_rows, order_json
 from web.openapi import Operation
 from web.openapi import api_route as route
+from web.purchase_http import cancel_from, purchase_for
 from web.routes.bookings_api import CancelIn, ConfirmIn
 from web.validation import parse_json
 
@@ -63,8 +59,7 @@ async def my_orders(request: Request) -> Response:
 
 
 async def one_order(request: Request) -> Response:
-    account = await require_account(request)
-    order, role = await get_order(account, request.path_params["order_id"])
+    order, role = await purchase_for(request, ORDERS)
     return await _answer(request, order, role)
 
 
@@ -77,11 +72,9 @@ async def confirm(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    account = await require_account(request)
+    await require_account(request)
     body = await optional_body(request, CancelIn)
-    order_id = request.path_params["order_id"]
-    _, role = await get_order(account, order_id)
-    order = await cancel_order(request.app.state.city, account, order_id, reason=body.reason)
+    order, role = await cancel_from(request, ORDERS, reason=body.reason)
     return await _answer(request, order, role)
 
 
@@ -89,7 +82,7 @@ async def advance(request: Request) -> Response:
     account = await require_account(request)
     body = await parse_json(request, AdvanceIn)
     order_id = request.path_params["order_id"]
-    _, role = await get_order(account, order_id)
+    _, role = await purchase_for(request, ORDERS)
     order = await advance_order(account, order_id, body.state)
     return await _answer(request, order, role)
 

@@ -13,11 +13,11 @@ from starlette.requests import Request
 from geo.areas import pick_name
 from marketplace.bookings.cancellation import policy_for, refund_amount
 from marketplace.bookings.models import Booking
-from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import BookingState, PaymentMode
 from marketplace.codes import display_code, qr_svg
 from payments.starting import online_payment_offered
 from web.i18n import N_, request_locale, translator
+from web.purchase_names import PageNames, names_for
 from web.routes.resident_common import clock_text, now, seconds_left
 from web.routes.resident_picker import when_label
 

@@ -10,13 +10,13 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from geo.areas import pick_name
-from marketplace.bookings.page_names import PageNames, names_for
 from marketplace.bookings.types import PaymentMode
 from marketplace.codes import display_code, qr_svg
 from marketplace.orders.models import Order
 from marketplace.orders.types import Fulfilment, OrderState
 from payments.starting import online_payment_offered
 from web.i18n import N_, request_locale, translator
+from web.purchase_names import PageNames, names_for
 from web.routes.resident_common import clock_text, now, seconds_left
 from web.routes.resident_picker import when_label
 

@@ -1,0 +1,100 @@
+"""Bookings as a kind of purchase: what the kernel (`marketplace.purchases`) needs to move,
+cancel, expire and redeem a booking. Its verbs are in `services`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from babel.numbers import format_currency
+from tortoise.expressions import F
+
+from listings.money import minor_units_to_decimal
+from marketplace.bookings import notices
+from marketplace.bookings.cancellation import policy_for, refund_amount
+from marketplace.bookings.errors import BookingNotFound
+from marketplace.bookings.models import Booking, BookingEvent, Slot
+from marketplace.bookings.types import BOOKING_MACHINE, RELEASING, BookingState
+from marketplace.lifecycle import ActorRole
+from marketplace.purchases import engine
+from marketplace.purchases.kinds import Notice, PurchaseKind, Refund, register
+from marketplace.purchases.payment_mode import PaymentMode
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import Account
+    from marketplace.city import City
+
+
+async def _release(booking: Booking) -> None:
+    """Give the booking's places in its slot back."""
+    await Slot.filter(id=booking.slot_id).update(  # type: ignore[attr-defined]
+        taken=F("taken") - booking.party_size
+    )
+
+
+async def _notify(booking: Booking, notice: Notice) -> None:
+    refund = notice.get("refund")
+    await notices.booking_changed(
+        booking, str(notice["timezone"]), None if refund is None else str(refund)
+    )
+
+
+def _paid(booking: Booking) -> int:
+    """What the resident has paid online for this booking (pay-at-store pays nothing ahead)."""
+    if booking.payment_mode == PaymentMode.ONLINE and booking.state == BookingState.CONFIRMED:
+        return booking.amount
+    return 0
+
+
+def _refund(city: City, booking: Booking, role: ActorRole, now: datetime) -> Refund:
+    """The refund the agreed policy gives, and the amount as the notice shows it."""
+    by_merchant = role is ActorRole.MERCHANT
+    policy = policy_for(city, booking.cancellation_policy)
+    due = refund_amount(_paid(booking), booking.starts_at, now, policy, by_merchant)
+    amount = minor_units_to_decimal(due, city.currency)
+    shown = format_currency(amount, city.currency, locale="zh_CN") if due else None
+    return Refund(due, {"refund": shown})
+
+
+def _context(city: City) -> Notice:
+    return {"timezone": city.timezone}
+
+
+async def complete(city: City, merchant: Account, booking: Booking, now: datetime) -> Booking:
+    """The resident's code matched: the booking is completed."""
+    return await engine.move(
+        BOOKINGS,
+        booking,
+        BookingState.COMPLETED,
+        ActorRole.MERCHANT,
+        merchant,
+        now,
+        extra={"code_used_at": now},
+        notice=_context(city),
+    )
+
+
+BOOKINGS = register(
+    PurchaseKind(
+        name="booking",
+        model=Booking,
+        event_model=BookingEvent,
+        event_field="booking",
+        machine=BOOKING_MACHINE,
+        states=BookingState,
+        not_found=BookingNotFound,
+        expiring=frozenset({BookingState.HELD, BookingState.PENDING_PAYMENT}),
+        expired=BookingState.EXPIRED,
+        cancelled_by={
+            ActorRole.RESIDENT: BookingState.CANCELLED_BY_RESIDENT,
+            ActorRole.MERCHANT: BookingState.CANCELLED_BY_MERCHANT,
+        },
+        releasing=RELEASING,
+        release=_release,
+        notify=_notify,
+        refund=_refund,
+        notice_context=_context,
+        redeem=complete,
+        not_redeemable=lambda booking: f"this booking is {booking.state}, not confirmed",
+    )
+)

@@ -1,0 +1,91 @@
+"""Orders as a kind of purchase: what the kernel (`marketplace.purchases`) needs to move,
+cancel, expire and redeem an order. Its verbs are in `services`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from tortoise.expressions import F
+
+from listings.models import Offering
+from marketplace.lifecycle import ActorRole
+from marketplace.orders import notices
+from marketplace.orders.errors import OrderNotFound
+from marketplace.orders.models import Order, OrderEvent, OrderLine
+from marketplace.orders.types import ORDER_MACHINE, RELEASING, Fulfilment, OrderState
+from marketplace.purchases import engine
+from marketplace.purchases.kinds import Notice, PurchaseKind, Refund, register
+from marketplace.purchases.payment_mode import PaymentMode
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import Account
+    from marketplace.city import City
+
+
+async def _release(order: Order) -> None:
+    """Give the stock the order's tracked lines took back (in offering order, as taken)."""
+    for line in await OrderLine.filter(order_id=order.id, stock_held=True).order_by("offering_id"):
+        await Offering.filter(id=line.offering_id).update(  # type: ignore[attr-defined]
+            stock=F("stock") + line.quantity
+        )
+
+
+async def _notify(order: Order, notice: Notice) -> None:
+    await notices.order_changed(order)
+
+
+def _refund(city: City, order: Order, role: ActorRole, now: datetime) -> Refund:
+    """Cancelling an order refunds whatever was paid online in full (goods, not time)."""
+    paid = (
+        order.amount
+        if order.payment_mode == PaymentMode.ONLINE
+        and order.state not in (OrderState.HELD, OrderState.PENDING_PAYMENT)
+        else 0
+    )
+    return Refund(paid)
+
+
+async def _redeem(city: City, merchant: Account, order: Order, now: datetime) -> Order:
+    """The resident's code matched: the order is handed over, made ready first when it was
+    ready by the time the resident came."""
+    merchant_role = ActorRole.MERCHANT
+    if order.state == OrderState.CONFIRMED:
+        await engine.move(ORDERS, order, OrderState.PREPARING, merchant_role, merchant, now)
+    if order.state == OrderState.PREPARING:
+        await engine.move(ORDERS, order, OrderState.READY, merchant_role, merchant, now)
+    return await hand_over(merchant, order, now)
+
+
+async def hand_over(merchant: Account, order: Order, now: datetime) -> Order:
+    target = (
+        OrderState.DELIVERED if order.fulfilment == Fulfilment.DELIVERY else OrderState.PICKED_UP
+    )
+    return await engine.move(
+        ORDERS, order, target, ActorRole.MERCHANT, merchant, now, extra={"code_used_at": now}
+    )
+
+
+ORDERS = register(
+    PurchaseKind(
+        name="order",
+        model=Order,
+        event_model=OrderEvent,
+        event_field="order",
+        machine=ORDER_MACHINE,
+        states=OrderState,
+        not_found=OrderNotFound,
+        expiring=frozenset({OrderState.HELD, OrderState.PENDING_PAYMENT}),
+        expired=OrderState.EXPIRED,
+        cancelled_by={
+            ActorRole.RESIDENT: OrderState.CANCELLED_BY_RESIDENT,
+            ActorRole.MERCHANT: OrderState.CANCELLED_BY_MERCHANT,
+        },
+        releasing=RELEASING,
+        release=_release,
+        notify=_notify,
+        refund=_refund,
+        redeem=_redeem,
+        not_redeemable=lambda order: f"this order is {order.state}",
+    )
+)
