@@ -29,10 +29,7 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
         ("payments", "marketplace.orders"),
     }
 )
-# bookings and orders still import each other; the shared purchase kernel removes it
-KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
-    {frozenset({"marketplace.bookings", "marketplace.orders"})}
-)
+KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset()
 
 # the ledger and pay at store call each other; the general ledger's posting removes it
 KNOWN_MODULE_CYCLES: frozenset[frozenset[str]] = frozenset(
