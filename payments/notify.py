@@ -10,22 +10,22 @@ from listings.money import minor_units_to_decimal
 from marketplace.accounts.models import Account
 from marketplace.notices.services import notify
 from payments.models import Payment
-from payments.payables import Target
+from payments.purchase_kinds import Purchase, PurchaseKind
 
 if TYPE_CHECKING:
     from marketplace.city import City
 
-LINKS = {"booking": "/me/bookings", "order": "/me/orders"}
 
-
-async def tell_refund_coming(city: City, target: Target, payment: Payment) -> None:
-    """The payment arrived after the hold ran out (or the booking was cancelled): it all goes
+async def tell_refund_coming(
+    city: City, kind: PurchaseKind, purchase: Purchase, payment: Payment
+) -> None:
+    """The payment arrived after the hold ran out (or the purchase was cancelled): it all goes
     back."""
     resident = await Account.get(id=payment.resident_id)  # type: ignore[attr-defined]
     amount = minor_units_to_decimal(payment.amount, payment.currency)
     zh = format_currency(amount, payment.currency, locale="zh_CN")
     en = format_currency(amount, payment.currency, locale="en")
-    name = target.description("zh-CN"), target.description("en")
+    name = purchase.description("zh-CN"), purchase.description("en")
     await notify(
         resident,
         "payment_refunded_hold_expired",
@@ -38,5 +38,5 @@ async def tell_refund_coming(city: City, target: Target, payment: Payment) -> No
             "en": f"Your payment of {en} arrived after the place was released; "
             "we have started a full refund.",
         },
-        LINKS[target.kind.value],
+        kind.link,
     )
