@@ -80,8 +80,8 @@ class _Sql:
 
     async def insert(self, sql: str, values: list[Any]) -> int:
         returning = " RETURNING id" if self.postgres else ""
-        if self.postgres:
-            _, rows = await self.client.execute_query(self._sql(sql) + returning, values)
+        if self.postgres:  # execute_query answers an INSERT with its row count only
+            rows = await self.client.execute_query_dict(self._sql(sql) + returning, values)
             return int(rows[0]["id"])
         return int(await self.client.execute_insert(sql, values))
 
