@@ -37,6 +37,8 @@ from web.bookings_json import (
 )
 from web.openapi import Operation
 from web.openapi import api_route as route
+from web.routes.checkout_pages import WAITING, start_online, started_json
+from web.routes.resident_common import now
 from web.validation import parse_json
 
 PREFIX = "/api/v1"
@@ -92,10 +94,18 @@ async def availability(request: Request) -> Response:
 
 
 async def _answer(
-    request: Request, booking: Booking, role: ActorRole, status: int = 200
+    request: Request,
+    booking: Booking,
+    role: ActorRole,
+    status: int = 200,
+    *,
+    payment: dict[str, str | None] | None = None,
 ) -> Response:
     await fetch_booking_rows([booking])
-    return JSONResponse({"booking": booking_json(request, booking, role)}, status_code=status)
+    body: dict[str, object] = {"booking": booking_json(request, booking, role)}
+    if payment is not None:
+        body["payment"] = payment
+    return JSONResponse(body, status_code=status)
 
 
 async def hold(request: Request) -> Response:
@@ -125,9 +135,14 @@ async def confirm(request: Request) -> Response:
     body = await parse_json(request, ConfirmIn)
     city = request.app.state.city
     booking = await confirm_booking(
-        city, account, request.path_params["booking_id"], body.payment_mode
+        city, account, request.path_params["booking_id"], body.payment_mode, now=now(request)
     )
-    return await _answer(request, booking, ActorRole.RESIDENT)
+    if str(body.payment_mode) != "online" or str(booking.state) not in WAITING:
+        return await _answer(request, booking, ActorRole.RESIDENT)
+    # online: the one path to pending payment, the checkout page's
+    started = await start_online(request, account, "booking", booking.id)
+    booking, _role = await get_booking(account, booking.id)
+    return await _answer(request, booking, ActorRole.RESIDENT, payment=started_json(started))
 
 
 async def cancel(request: Request) -> Response:
@@ -199,7 +214,7 @@ routes: list[BaseRoute] = [
             "Confirm a hold: pay at the store or online",
             body=ConfirmIn,
             response=BookingAnswer,
-            errors=(403, 404, 409, 422),
+            errors=(403, 404, 409, 422, 502, 503),
         ),
         confirm,
     ),

@@ -15,9 +15,9 @@ from starlette.routing import Route
 from marketplace.accounts.models import Account
 from marketplace.errors import MarketplaceError, NotFound
 from payments import services as payments
-from payments.errors import AlreadyPaid
+from payments.errors import AlreadyPaid, ProviderNotAvailable
 from payments.factory import available_providers, provider_for
-from payments.interfaces import PaymentError, PaymentProvider, ReturnUrls
+from payments.interfaces import PaymentError, PaymentProvider, ReturnUrls, StartedPayment
 from payments.pay_at_store import PROVIDER_NAME as PAY_AT_STORE
 from payments.payables import payable_of
 from payments.reports import latest_payment
@@ -120,6 +120,34 @@ async def checkout_page(
         "pending": str(record.state) == "pending_payment",
     }
     return await render(request, "checkout/page.html", context, status_code=status_code)
+
+
+async def start_online(
+    request: Request, account: Account, kind: str, ref_id: int
+) -> StartedPayment:
+    """The JSON confirm with online payment: the same start as this page's, with the city's
+    first online provider this process can use, returning to this page."""
+    city, settings = request.app.state.city, request.app.state.settings
+    online = [n for n in available_providers(city, settings) if provider_named(request, n).online]
+    if not online:
+        raise ProviderNotAvailable(f"{city.slug} takes no online payment at the moment")
+    return await payments.start_payment(
+        city,
+        provider_named(request, online[0]),
+        account,
+        kind,
+        ref_id,
+        _urls(request, f"/checkout/{kind}/{ref_id}"),
+        now=now(request),
+    )
+
+
+def started_json(started: StartedPayment) -> dict[str, str | None]:
+    return {
+        "provider": started.provider,
+        "redirect_url": started.redirect_url,
+        "client_secret": started.client_secret,
+    }
 
 
 def _urls(request: Request, checkout_url: str) -> ReturnUrls:
