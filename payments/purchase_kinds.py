@@ -4,8 +4,8 @@ Payments never imports a purchase domain. Each domain that sells something regis
 `PurchaseKind` adapter under its name ("booking", "order", ...); payments loads a purchase
 through it by the payable's (kind, ref_id) and asks it to move when money moves.
 
-Registration happens when the domain package is imported (`marketplace/bookings/__init__.py`
-imports its adapter module). Every process that runs payments imports the domains through the
+Registration happens when the domain package is imported (its `__init__` imports its
+adapter module). Every process that runs payments imports the domains through the
 database's model modules (`marketplace.db.MODEL_MODULES`), so the app, the worker, the CLI and
 the tests all see the same registry without payments naming any of them.
 """
