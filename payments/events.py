@@ -29,6 +29,7 @@ from payments.models import MerchantPayoutAccount, Payable, Payment, ProcessedEv
 from payments.notify import tell_refund_coming
 from payments.purchase_kinds import Purchase, PurchaseKind
 from payments.refunds import refundable, settle
+from payments.tenders import paid_so_far
 from payments.types import PAID, EventOutcome, PaymentState, RefundReason, RefundState
 
 if TYPE_CHECKING:
@@ -118,8 +119,13 @@ async def _succeeded(city: City, name: str, event: ProviderEvent, now: datetime)
     payment.state = PaymentState.SUCCEEDED
     await ledger.record_payment(payment)
     adapter, purchase = await _purchase(payment)
+    payable = await Payable.get(id=payment.payable_id)  # type: ignore[attr-defined]
     try:
-        confirmed = await adapter.confirm_paid(city, purchase, now)
+        if await paid_so_far(payable) >= payable.amount_due:
+            confirmed = await adapter.confirm_paid(city, purchase, now)
+        else:  # another tender pays the rest; meanwhile the purchase must still be waiting
+            expires = purchase.hold_expires_at
+            confirmed = adapter.payable(purchase) and (expires is None or expires > now)
     except StateChanged:  # the hold expired or was cancelled while we looked
         confirmed = False
     result = _Result(O.APPLIED)

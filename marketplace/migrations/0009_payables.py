@@ -3,8 +3,9 @@
 Every booking and order becomes a payable (kind, ref_id) priced into lines as it was priced
 when held: a booking has one item line (its offering's name, party size x unit price); an order
 has one item line per order line and a `fee` line for a non-zero delivery fee. Each existing
-payment becomes a tender of its booking's or order's payable (`payments.payable_id`), and the
-columns that named the purchase directly (`kind`, `booking_id`, `order_id`) go.
+payment becomes a tender of its booking's or order's payable (`payments.payable_id`) with its
+split stored (merchant: amount - application fee; platform: the fee), and the columns that
+named the purchase directly (`kind`, `booking_id`, `order_id`) go.
 
 PostgreSQL drops the columns with ALTER TABLE. SQLite cannot drop a column a foreign key uses,
 so `payments` is rebuilt (SQLite's documented procedure, as 0007 does): new table, rows copied,
@@ -157,6 +158,17 @@ async def _backfill(sql: _Sql) -> None:
         await _payable(sql, "order", o, lines)
 
 
+# Each existing payment's split, as it was computed: the platform kept `application_fee`, the
+# merchant the rest (what `payments.split` gives a payable without adjustments).
+SPLITS = (
+    "INSERT INTO payment_splits (payment_id, position, share, party_kind, party_id, amount, basis)"
+    " SELECT id, 1, 'merchant_share', 'merchant', merchant_id, amount - application_fee,"
+    " 'amount - application fee, as paid before splits were stored' FROM payments"
+    " UNION ALL SELECT id, 2, 'platform_commission', 'platform', NULL, application_fee,"
+    " 'application fee, as paid before splits were stored' FROM payments"
+)
+
+
 async def _forward(apps: Any, schema_editor: Any) -> None:
     client: BaseDBAsyncClient = schema_editor.client
     sql = _Sql(client)
@@ -174,6 +186,7 @@ async def _forward(apps: Any, schema_editor: Any) -> None:
             )
             await _backfill(tx_sql)
             await tx.execute_script(link)
+            await tx.execute_script(SPLITS)
             await tx.execute_script(
                 'ALTER TABLE "payments" ALTER COLUMN "payable_id" SET NOT NULL;'
                 'ALTER TABLE "payments" DROP COLUMN "kind", DROP COLUMN "booking_id",'
@@ -190,6 +203,7 @@ async def _forward(apps: Any, schema_editor: Any) -> None:
             await _backfill(_Sql(tx))
             await tx.execute_query('ALTER TABLE "payments" ADD COLUMN "payable_id" BIGINT')
             await tx.execute_query(link)
+            await tx.execute_query(SPLITS)
             await tx.execute_query(SQLITE_PAYMENTS)
             await tx.execute_query(
                 f'INSERT INTO "new__payments" ({KEPT}) SELECT {KEPT} FROM "payments"'  # nosec B608

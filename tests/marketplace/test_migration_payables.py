@@ -14,7 +14,7 @@ from marketplace import db as database
 from marketplace.bookings.models import Booking
 from marketplace.demo.seed import seed_demo
 from marketplace.orders.models import Order, OrderLine
-from payments.models import Payable, PayableLine, Payment, Refund
+from payments.models import Payable, PayableLine, Payment, Refund, SplitShare
 from tests.payments.conftest import held_booking, held_order
 
 AT_0008 = "taocity.0008_accounts_signup_attempts"
@@ -162,6 +162,11 @@ async def test_0009_carries_payments_into_payables(
             tender = await Payment.get(id=payment_id)
             assert tender.payable_id == payable.id  # type: ignore[attr-defined]
             assert (tender.amount, tender.application_fee) == (booking.amount, fee)
+            shares = await SplitShare.filter(payment_id=payment_id).order_by("position")
+            assert [(x.share, x.party_kind, x.party_id, x.amount) for x in shares] == [
+                ("merchant_share", "merchant", ready.merchant_id, booking.amount - fee),
+                ("platform_commission", "platform", None, fee),
+            ]
         tender = await Payment.get(id=refunded_id)
         assert (tender.state, tender.refunded_amount) == ("partially_refunded", 3000)
         refund = await Refund.get(payment_id=refunded_id)

@@ -70,3 +70,34 @@ async def test_two_tenders_cover_a_booking_and_a_refund_takes_the_newest_first(
     assert (await Payment.get(id=card.id)).state == PaymentState.REFUNDED
     assert (await Payment.get(id=first.id)).state == PaymentState.PARTIALLY_REFUNDED
     assert await reconcile() == []
+
+
+async def test_a_purchase_is_confirmed_once_its_tenders_cover_it(db: str, city, provider) -> None:
+    ready = await held_booking(city)
+    payable = await payable_of("booking", ready.id)
+    part = await create_tender(
+        city,
+        payable,
+        provider="stripe",
+        attempt=1,
+        amount=5000,
+        state=PaymentState.STARTED,
+        idempotency_key=f"booking-{ready.id}-payment-1",
+    )
+    event = provider.paid(
+        await start_payment(city, provider, ready.resident, "booking", ready.id, URLS, now=NOW)
+    )
+    # the open attempt was the part: the provider was asked for 5000, not 12000
+    assert (event.amount, event.provider_ref) == (
+        5000,
+        (await Payment.get(id=part.id)).provider_ref,
+    )
+    await apply_event(city, provider, event, now=NOW)
+    assert (await Payment.get(id=part.id)).state == PaymentState.SUCCEEDED
+    assert (await Booking.get(id=ready.id)).state == "pending_payment"  # 7000 still to pay
+
+    rest = await start_payment(city, provider, ready.resident, "booking", ready.id, URLS, now=NOW)
+    assert (await Payment.get(provider_ref=rest.provider_ref)).amount == 7000
+    await apply_event(city, provider, provider.paid(rest), now=NOW)
+    assert (await Booking.get(id=ready.id)).state == "confirmed"
+    assert await reconcile() == []
