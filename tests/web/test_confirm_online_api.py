@@ -16,7 +16,7 @@ from payments.models import Payment
 from tests.payments.conftest import enable_online
 from tests.support.bookables import NEAR_HOME, NOW, THURSDAY_9, shop_with_stock
 from tests.web.conftest import client_for
-from tests.web.merchant_helpers import signed_in
+from tests.web.merchant_helpers import signed_in, visible_text
 from tests.web.test_payment_pages import FakeConnect, business, stripe_app  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -79,3 +79,26 @@ async def test_online_confirm_of_an_order_starts_the_checkout_payment(
     payment = await Payment.get(payable__kind="order", payable__ref_id=order.id)
     assert (payment.amount, payment.application_fee) == (3000, 150)
     assert answer.json()["payment"]["provider"] == "stripe" and len(fake.start_calls) == 1
+
+
+async def test_the_checkout_shows_the_payables_lines(
+    stripe_app: tuple[Starlette, FakeConnect],  # noqa: F811
+    city: City,
+    resident: Account,
+) -> None:
+    app, _fake = stripe_app
+    listing, product = await shop_with_stock(stock=10, price=1500)
+    cart = {
+        "listing_id": listing.id,
+        "lines": [{"offering_id": product.id, "quantity": 2}],
+        "fulfilment": "delivery",
+        "address": {"lat": NEAR_HOME.lat, "lng": NEAR_HOME.lng, "text": "3 幢 201"},
+    }
+    order, _ = await place_order(city, resident, parse_order_request(cart), "k-lines", now=NOW)
+    async with client_for(app) as client:
+        await signed_in(client, resident)
+        page = await client.get(f"/checkout/order/{order.id}")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    assert "阳山水蜜桃 一箱 × 2 ¥30.00" in text
+    assert "配送费 ¥5.00" in text and "¥35.00" in text

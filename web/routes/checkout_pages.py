@@ -19,7 +19,7 @@ from payments.errors import AlreadyPaid, ProviderNotAvailable
 from payments.factory import available_providers, provider_for
 from payments.interfaces import PaymentError, PaymentProvider, ReturnUrls, StartedPayment
 from payments.pay_at_store import PROVIDER_NAME as PAY_AT_STORE
-from payments.payables import payable_of
+from payments.payables import lines_of, payable_of
 from payments.reports import latest_payment
 from payments.types import PAID, PaymentState
 from web.auth import require_account
@@ -63,7 +63,19 @@ async def _payable(request: Request) -> tuple[Account, str, Any, dict[str, Any]]
     view["checkout_url"] = f"/checkout/{kind}/{record.id}"
     view["kind"] = kind
     view["record"] = record
+    payable = await payable_of(kind, record.id)
+    locale = request_locale(request)
+    view["payable_lines"] = [
+        (_label(line.label, locale), line.quantity, line.amount)
+        for line in await lines_of(payable)
+    ]
+    view["amount_due"] = payable.amount_due
     return account, kind, record, view
+
+
+def _label(label: dict[str, str], locale: str) -> str:
+    """A line's label in the page's language, else the first it has."""
+    return label.get(locale) or next(iter(label.values()), "")
 
 
 def money(request: Request, minor: int) -> str:
