@@ -2,6 +2,8 @@
 
 Registered when `marketplace.bookings` is imported. The moves go through the bookings' own
 `move`, so the state machine, the record of who did what and the notices stay theirs.
+The bookings package's own modules are imported inside the methods: this module is imported by the
+package's `__init__`, before those modules exist.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ class BookingKind:
             return None
         return BookingPurchase(record, await Listing.get(id=record.listing_id))  # type: ignore[attr-defined]
 
-    def payable(self, purchase: BookingPurchase) -> bool:  # type: ignore[override]
+    def payable(self, purchase: BookingPurchase) -> bool:
         return purchase.state in (HELD, PENDING)
 
     async def _move(
@@ -93,11 +95,11 @@ class BookingKind:
         role = ActorRole.SYSTEM if system else ActorRole.RESIDENT
         await move(city, purchase.record, BookingState(to), role, None, now, extra=extra or None)
 
-    async def mark_pending(self, city: City, purchase: BookingPurchase, now: datetime) -> None:  # type: ignore[override]
+    async def mark_pending(self, city: City, purchase: BookingPurchase, now: datetime) -> None:
         if purchase.state == HELD:
             await self._move(city, purchase, PENDING, False, now, payment_mode="online")
 
-    async def confirm_paid(self, city: City, purchase: BookingPurchase, now: datetime) -> bool:  # type: ignore[override]
+    async def confirm_paid(self, city: City, purchase: BookingPurchase, now: datetime) -> bool:
         if purchase.state == HELD:  # a failed attempt sent it back; a later one succeeded
             await self.mark_pending(city, purchase, now)
         if purchase.state != PENDING:
@@ -105,7 +107,7 @@ class BookingKind:
         await self._move(city, purchase, CONFIRMED, True, now, hold_expires_at=None)
         return True
 
-    async def back_to_held(self, city: City, purchase: BookingPurchase, now: datetime) -> bool:  # type: ignore[override]
+    async def back_to_held(self, city: City, purchase: BookingPurchase, now: datetime) -> bool:
         expires = purchase.hold_expires_at
         if purchase.state != PENDING or (expires is not None and expires <= now):
             return False
@@ -117,7 +119,7 @@ class BookingKind:
         city: City,
         resident: Account,
         purchase: BookingPurchase,
-        now: datetime,  # type: ignore[override]
+        now: datetime,
     ) -> None:
         from marketplace.bookings.services import confirm_booking
 

@@ -54,20 +54,20 @@ class RaffleKind:
     async def load(self, ref_id: int) -> Ticket | None:
         return self.tickets.get(ref_id)
 
-    def payable(self, purchase: Ticket) -> bool:  # type: ignore[override]
+    def payable(self, purchase: Ticket) -> bool:
         return purchase.state in ("held", "pending")
 
-    async def mark_pending(self, city: City, purchase: Ticket, now: datetime) -> None:  # type: ignore[override]
+    async def mark_pending(self, city: City, purchase: Ticket, now: datetime) -> None:
         if purchase.state == "held":
             purchase.state = "pending"
 
-    async def confirm_paid(self, city: City, purchase: Ticket, now: datetime) -> bool:  # type: ignore[override]
+    async def confirm_paid(self, city: City, purchase: Ticket, now: datetime) -> bool:
         if purchase.state not in ("held", "pending"):
             return False
         purchase.state = "sold"
         return True
 
-    async def back_to_held(self, city: City, purchase: Ticket, now: datetime) -> bool:  # type: ignore[override]
+    async def back_to_held(self, city: City, purchase: Ticket, now: datetime) -> bool:
         purchase.state = "held"
         return True
 
@@ -75,7 +75,7 @@ class RaffleKind:
         self,
         city: City,
         resident: Account,
-        purchase: Ticket,  # type: ignore[override]
+        purchase: Ticket,
         now: datetime,
     ) -> None:
         purchase.state = "sold"
