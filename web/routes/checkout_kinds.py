@@ -23,10 +23,27 @@ Loader = Callable[[Request, Account, int], Awaitable[tuple[Any, dict[str, Any] |
 
 
 @dataclass(frozen=True)
+class Words:
+    """What the money pages say about a kind of purchase; each N_-marked, translated where
+    shown."""
+
+    noun: str  # "your %(what)s is still held"
+    paid: str  # after the payment arrived
+    show_code: str  # under the code
+    view: str  # the link to it
+    back: str  # the link back to it
+    numbered: str  # "Booking #%(id)s"
+
+
+@dataclass(frozen=True)
 class CheckoutKind:
     load: Loader
-    noun: str  # N_-marked: "your %(what)s is still held"
+    words: Words
     detail_path: str  # where the resident's own purchases of this kind live
+
+    @property
+    def noun(self) -> str:
+        return self.words.noun
 
 
 async def _booking(request: Request, account: Account, ref_id: int) -> tuple[Any, Any]:
@@ -43,7 +60,29 @@ async def _order(request: Request, account: Account, ref_id: int) -> tuple[Any, 
     return record, await order_view(request, record, {})
 
 
+BOOKING_WORDS = Words(
+    noun=N_("booking"),
+    paid=N_("Your booking is confirmed."),
+    show_code=N_("Show this code at the store"),
+    view=N_("View booking"),
+    back=N_("Back to the booking"),
+    numbered=N_("Booking #%(id)s"),
+)
+ORDER_WORDS = Words(
+    noun=N_("order"),
+    paid=N_("Your order is placed."),
+    show_code=N_("Show this code when you collect"),
+    view=N_("View order"),
+    back=N_("Back to the order"),
+    numbered=N_("Order #%(id)s"),
+)
 CHECKOUT_KINDS: dict[str, CheckoutKind] = {
-    "booking": CheckoutKind(_booking, N_("booking"), "/me/bookings"),
-    "order": CheckoutKind(_order, N_("order"), "/me/orders"),
+    "booking": CheckoutKind(_booking, BOOKING_WORDS, "/me/bookings"),
+    "order": CheckoutKind(_order, ORDER_WORDS, "/me/orders"),
 }
+
+
+def numbered(kind: str) -> str:
+    """How a list of money names one purchase of `kind` ("Booking #%(id)s")."""
+    shown = CHECKOUT_KINDS.get(kind)
+    return shown.words.numbered if shown is not None else "#%(id)s"

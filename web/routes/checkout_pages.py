@@ -62,12 +62,12 @@ async def _payable(request: Request) -> tuple[Account, str, Any, dict[str, Any]]
     view["detail_url"] = f"{shown.detail_path}/{record.id}"
     view["checkout_url"] = f"/checkout/{kind}/{record.id}"
     view["kind"] = kind
+    view["words"] = shown.words
     view["record"] = record
     payable = await payable_of(kind, record.id)
     locale = request_locale(request)
     view["payable_lines"] = [
-        (_label(line.label, locale), line.quantity, line.amount)
-        for line in await lines_of(payable)
+        (_label(line.label, locale), line.quantity, line.amount) for line in await lines_of(payable)
     ]
     view["amount_due"] = payable.amount_due
     return account, kind, record, view
