@@ -13,9 +13,12 @@ from listings.models import Listing
 from marketplace import db as database
 from marketplace.bookings.models import Booking
 from marketplace.demo.seed import seed_demo
+from marketplace.orders.checkout import place_order
 from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.requests import parse_order_request
 from payments.models import Payable, PayableLine, Payment, Refund, SplitShare
 from tests.payments.conftest import held_booking, held_order
+from tests.support.bookables import NEAR_HOME, NOW
 
 AT_0008 = "taocity.0008_accounts_signup_attempts"
 
@@ -95,6 +98,18 @@ async def test_0009_carries_payments_into_payables(
         paid = await held_booking(city, price=12000, key="paid")
         refunded = await held_booking(city, price=8000, key="refunded")
         store = await held_order(city, price=1500, quantity=2)
+        product = (
+            await OrderLine.filter(order_id=store.id).first().values_list("offering_id", flat=True)
+        )
+        cart = {
+            "listing_id": store.listing.id,
+            "lines": [{"offering_id": product, "quantity": 1}],
+            "fulfilment": "delivery",
+            "address": {"lat": NEAR_HOME.lat, "lng": NEAR_HOME.lng, "text": "3 幢 201"},
+        }
+        delivered, _ = await place_order(
+            city, store.resident, parse_order_request(cart), "delivered", now=NOW
+        )
         paid_id = await _insert_payment(_payment("booking", paid.id, paid, application_fee=1440))
         refunded_id = await _insert_payment(
             _payment(
@@ -137,7 +152,7 @@ async def test_0009_carries_payments_into_payables(
     try:
         assert await Listing.all().count() == listings >= 12
         assert await Payable.filter(kind="booking").count() == bookings == 2
-        assert await Payable.filter(kind="order").count() == orders == 1
+        assert await Payable.filter(kind="order").count() == orders == 2
         for ready, payment_id, fee in ((paid, paid_id, 1440), (refunded, refunded_id, 960)):
             booking = await Booking.get(id=ready.id).prefetch_related("offering")
             payable = await Payable.get(kind="booking", ref_id=ready.id)
@@ -187,6 +202,15 @@ async def test_0009_carries_payments_into_payables(
             3000,
             payable.id,
         )
+        payable = await Payable.get(kind="order", ref_id=delivered.id)
+        lines = await PayableLine.filter(payable_id=payable.id).order_by("position")
+        assert [(x.kind, x.quantity, x.unit_amount, x.amount) for x in lines] == [
+            ("item", 1, 1500, 1500),
+            ("fee", 1, 500, 500),
+        ]
+        assert lines[1].label == {"zh-CN": "配送费", "en": "Delivery fee"}
+        assert payable.amount_due == delivered.amount == 2000
+
         applied, pending = await database.migration_status()
         assert pending == [] and "taocity.0009_payables" in applied
     finally:
