@@ -14,7 +14,7 @@ class UnbalancedTransaction(MarketplaceError):
 
 
 class PayableNotFound(NotFound):
-    """No such booking or order, or somebody else's (which is not told)."""
+    """No such purchase, or somebody else's (which is not told)."""
 
     code = "payable_not_found"
 
@@ -24,7 +24,7 @@ class PaymentNotFound(NotFound):
 
 
 class NotPayable(Conflict):
-    """The booking or order is not waiting for an online payment (or its hold ran out)."""
+    """The purchase is not waiting for an online payment (or its hold ran out)."""
 
     code = "not_payable"
 

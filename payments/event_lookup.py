@@ -6,37 +6,29 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from payments.errors import EventRefused
-from payments.interfaces import PayableKind, ProviderEvent
-from payments.models import Payment, Refund
+from payments.interfaces import ProviderEvent
+from payments.models import Payable, Payment, Refund
+from payments.payables import parse_reference
 from payments.types import PaymentState, RefundState
 
 if TYPE_CHECKING:
     from marketplace.city import City
 
 
-def _parse_reference(reference: str | None) -> tuple[PayableKind, int] | None:
-    if not reference or ":" not in reference:
-        return None
-    kind, _, number = reference.partition(":")
-    try:
-        return PayableKind(kind), int(number)
-    except ValueError:
-        return None
-
-
 async def find_payment(name: str, event: ProviderEvent, now: datetime) -> Payment:
-    """The payment the event is about: by the provider's reference, or, when the event beats
-    our own record of that reference, by our "booking:42" in its metadata."""
+    """The tender the event is about: by the provider's reference, or, when the event beats
+    our own record of that reference, by our "booking:42" (its payable) in its metadata."""
     payment = None
     if event.provider_ref:
         payment = await Payment.get_or_none(provider=name, provider_ref=event.provider_ref)
-    parsed = _parse_reference(event.reference)
-    if payment is None and parsed is not None:
-        kind, number = parsed
-        fk = {"booking_id": number} if kind is PayableKind.BOOKING else {"order_id": number}
+    parsed = parse_reference(event.reference)
+    payable = None
+    if parsed is not None:
+        payable = await Payable.get_or_none(kind=parsed[0], ref_id=parsed[1])
+    if payment is None and payable is not None:
         payment = (
             await Payment.filter(
-                provider=name, kind=kind, provider_ref=None, state=PaymentState.STARTED, **fk
+                provider=name, payable_id=payable.id, provider_ref=None, state=PaymentState.STARTED
             )
             .order_by("-attempt")
             .first()
@@ -50,16 +42,17 @@ async def find_payment(name: str, event: ProviderEvent, now: datetime) -> Paymen
         raise EventRefused(
             f"no {name} payment of ours is {event.provider_ref or event.reference or '(none)'}"
         )
-    if parsed is not None and (parsed[0], parsed[1]) != (payment.kind, payment.payable_id):
+    if parsed is not None and (payable is None or payable.id != payment.payable_id):  # type: ignore[attr-defined]
+        paid_for = await Payable.get(id=payment.payable_id)  # type: ignore[attr-defined]
         raise EventRefused(
-            f"event says {event.reference}, payment {payment.id} is for "
-            f"{payment.kind}:{payment.payable_id}"
+            f"event says {event.reference}, payment {payment.id} is for {paid_for.reference}"
         )
     return payment
 
 
 def check_money(city: City, payment: Payment, event: ProviderEvent, *, amount: bool = True) -> None:
-    """The event's currency must be the city's and the payment's; its amount the payment's."""
+    """The event's currency must be the city's and the payment's; its amount the tender's (not
+    the payable's: several tenders may cover one payable)."""
     currency = (event.currency or "").upper()
     if currency != city.currency or currency != payment.currency:
         raise EventRefused(

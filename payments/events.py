@@ -21,13 +21,15 @@ from marketplace import clock
 from marketplace.errors import MarketplaceError
 from marketplace.lifecycle import StateChanged
 from marketplace.notices.services import atomic
-from payments import ledger, payables
+from payments import ledger, purchase_kinds
 from payments.errors import EventRefused
 from payments.event_lookup import check_money, find_payment, find_refund
 from payments.interfaces import EventKind, PaymentError, PaymentProvider, ProviderEvent
-from payments.models import MerchantPayoutAccount, Payment, ProcessedEvent, Refund
+from payments.models import MerchantPayoutAccount, Payable, Payment, ProcessedEvent, Refund
 from payments.notify import tell_refund_coming
+from payments.purchase_kinds import Purchase, PurchaseKind
 from payments.refunds import refundable, settle
+from payments.tenders import paid_so_far
 from payments.types import PAID, EventOutcome, PaymentState, RefundReason, RefundState
 
 if TYPE_CHECKING:
@@ -116,15 +118,21 @@ async def _succeeded(city: City, name: str, event: ProviderEvent, now: datetime)
         return _Result(O.ALREADY)  # another event said so (a session and its intent, say)
     payment.state = PaymentState.SUCCEEDED
     await ledger.record_payment(payment)
-    target = await payables.load(payment.kind, payment.payable_id)
+    adapter, purchase = await _purchase(payment)
+    payable = await Payable.get(id=payment.payable_id)  # type: ignore[attr-defined]
     try:
-        confirmed = await payables.confirm_paid(city, target, now)
+        if await paid_so_far(payable) >= payable.amount_due:
+            confirmed = await adapter.confirm_paid(city, purchase, now)
+        else:  # another tender pays the rest; meanwhile the purchase must still be waiting
+            expires = purchase.hold_expires_at
+            confirmed = adapter.payable(purchase) and (expires is None or expires > now)
     except StateChanged:  # the hold expired or was cancelled while we looked
         confirmed = False
     result = _Result(O.APPLIED)
     if not confirmed:
         await Payment.filter(id=payment.id).update(refund_owed=True)
-        await tell_refund_coming(city, await payables.reload(target), payment)
+        _, purchase = await purchase_kinds.load(adapter.name, purchase.id)
+        await tell_refund_coming(city, adapter, purchase, payment)
         result.refund_payment = payment.id
     for deferred in await ProcessedEvent.filter(
         provider=name, provider_ref=payment.provider_ref, outcome=O.DEFERRED
@@ -141,12 +149,17 @@ async def _failed(city: City, name: str, event: ProviderEvent, now: datetime) ->
     )
     if not changed:
         return _Result(O.ALREADY)  # it succeeded meanwhile, or failed before
-    target = await payables.load(payment.kind, payment.payable_id)
+    adapter, purchase = await _purchase(payment)
     try:
-        await payables.back_to_held(city, target, now)
+        await adapter.back_to_held(city, purchase, now)
     except StateChanged:
         pass  # it expired or was cancelled meanwhile: nothing left to hold
     return _Result(O.APPLIED)
+
+
+async def _purchase(payment: Payment) -> tuple[PurchaseKind, Purchase]:
+    payable = await Payable.get(id=payment.payable_id)  # type: ignore[attr-defined]
+    return await purchase_kinds.load(payable.kind, payable.ref_id)
 
 
 async def _refund_event(city: City, name: str, event: ProviderEvent, now: datetime) -> EventOutcome:

@@ -1,13 +1,13 @@
 """The one interface every payment provider implements, and the vocabulary around it.
 
-The lifecycle: `start_payment` creates the provider's side of a payment for a held booking or
-order (a Checkout Session or a PaymentIntent) and returns where to send the resident (a redirect
-URL) or what the browser needs (a client secret), never HTML; no money moves in it. Money moves
-when the resident pays, and we learn it from a verified provider event (`parse_event`), which
-is applied once per event id whatever order or how many times events arrive. `refund` gives
-money back, fully or partly. Every call that creates something at the provider carries an
-idempotency key derived from our own ids, so a retry after a timeout never creates a second one.
-"""
+The lifecycle: `start_payment` creates the provider's side of a payment (a tender) for a held
+purchase (a Checkout Session or a PaymentIntent) and returns where to send the resident (a
+redirect URL) or what the browser needs (a client secret), never HTML; no money moves in it.
+Money moves when the resident pays, and we learn it from a verified provider event
+(`parse_event`), which is applied once per event id whatever order or how many times events
+arrive. `refund` gives money back, fully or partly. Every call that creates something at the
+provider carries an idempotency key derived from our own ids, so a retry after a timeout never
+creates a second one."""
 
 from __future__ import annotations
 
@@ -19,17 +19,12 @@ from typing import Protocol
 from marketplace.errors import MarketplaceError
 
 
-class PayableKind(StrEnum):
-    BOOKING = "booking"
-    ORDER = "order"
-
-
 @dataclass(frozen=True)
 class Payable:
     """What is being paid for, as a provider needs to see it."""
 
-    kind: PayableKind
-    id: int
+    kind: str  # a registered purchase kind (payments.purchase_kinds)
+    id: int  # the purchase's id in its own table
     amount: int  # minor units
     currency: str  # ISO 4217, the city's
     application_fee: int  # minor units kept by the platform (see payments.commission)
@@ -40,7 +35,7 @@ class Payable:
     @property
     def reference(self) -> str:
         """Our id as the provider stores it in metadata, e.g. "booking:42"."""
-        return f"{self.kind.value}:{self.id}"
+        return f"{self.kind}:{self.id}"
 
 
 @dataclass(frozen=True)
@@ -115,6 +110,8 @@ class InvalidEvent(MarketplaceError):
 
 
 class PaymentProvider(Protocol):
+    # A tender's provider: a card through Stripe, pay at store, and later a wallet, stored value
+    # or points (not online in the browser's sense, answering at once in `start_payment`).
     name: str
     supports_refunds: bool
     online: bool  # False for pay at store: nothing to start, the merchant records payment
@@ -145,4 +142,3 @@ class MerchantOnboardingProvider(Protocol):
     ) -> str: ...
 
     async def onboarding_link(self, account: str, *, refresh_url: str, return_url: str) -> str: ...
-

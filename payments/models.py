@@ -11,7 +11,6 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from payments.interfaces import PayableKind
 from payments.types import (
     EventOutcome,
     FundedBy,
@@ -74,15 +73,7 @@ class Payment(Model):
     # One tender: part or all of a payable's amount due, paid one way (Stripe, at the store, ...).
     id = fields.BigIntField(primary_key=True)
     payable = fields.ForeignKeyField(
-        "taocity.Payable", related_name="tenders", null=True, on_delete=fields.RESTRICT
-    )
-    kind = fields.CharEnumField(PayableKind, max_length=16)
-    # exactly one of these is set, the one `kind` names
-    booking = fields.ForeignKeyField(
-        "taocity.Booking", related_name="payments", null=True, on_delete=fields.RESTRICT
-    )
-    order = fields.ForeignKeyField(
-        "taocity.Order", related_name="payments", null=True, on_delete=fields.RESTRICT
+        "taocity.Payable", related_name="tenders", on_delete=fields.RESTRICT
     )
     resident = fields.ForeignKeyField(
         "taocity.Account", related_name="payments", on_delete=fields.RESTRICT
@@ -92,13 +83,13 @@ class Payment(Model):
     )
     provider = fields.CharField(max_length=24)
     provider_ref = fields.CharField(max_length=255, null=True, unique=True)
-    attempt = fields.IntField()  # 1, 2, ... per booking or order: part of the key
-    amount = fields.BigIntField()
+    attempt = fields.IntField()  # 1, 2, ... per payable: part of the key
+    amount = fields.BigIntField()  # this tender's part of the amount due
     currency = fields.CharField(max_length=3)
-    application_fee = fields.BigIntField()
+    application_fee = fields.BigIntField()  # the platform's part of this tender (its split)
     state = fields.CharEnumField(PaymentState, max_length=24, db_index=True)
     refunded_amount = fields.BigIntField(default=0)
-    # paid, but the booking or order had moved on (hold expired, cancelled): refund it all
+    # paid, but the purchase had moved on (hold expired, cancelled): refund it all
     refund_owed = fields.BooleanField(default=False)
     idempotency_key = fields.CharField(max_length=80, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -106,10 +97,6 @@ class Payment(Model):
 
     class Meta:
         table = "payments"
-
-    @property
-    def payable_id(self) -> int:
-        return self.booking_id if self.kind == PayableKind.BOOKING else self.order_id  # type: ignore[attr-defined,no-any-return]
 
 
 class Refund(Model):

@@ -1,4 +1,5 @@
-"""What residents are told about their money, in Chinese and English."""
+"""What residents are told about their money, in the words of the translation catalogs
+(`payments.wording`)."""
 
 from __future__ import annotations
 
@@ -10,33 +11,31 @@ from listings.money import minor_units_to_decimal
 from marketplace.accounts.models import Account
 from marketplace.notices.services import notify
 from payments.models import Payment
-from payments.payables import Target
+from payments.purchase_kinds import Purchase, PurchaseKind
+from payments.wording import N_, say
 
 if TYPE_CHECKING:
     from marketplace.city import City
 
-LINKS = {"booking": "/me/bookings", "order": "/me/orders"}
+
+REFUNDED_LATE_TITLE = N_("Paid after the hold ended, refunded in full: %(name)s")
+REFUNDED_LATE_BODY = N_(
+    "Your payment of %(amount)s arrived after the place was released; we have started a full "
+    "refund."
+)
 
 
-async def tell_refund_coming(city: City, target: Target, payment: Payment) -> None:
-    """The payment arrived after the hold ran out (or the booking was cancelled): it all goes
-    back."""
+async def tell_refund_coming(
+    city: City, kind: PurchaseKind, purchase: Purchase, payment: Payment
+) -> None:
+    """The payment arrived after the hold ran out (or the purchase was cancelled): it all goes
+    back. Told in every locale of the city, in the catalogs' words."""
     resident = await Account.get(id=payment.resident_id)  # type: ignore[attr-defined]
     amount = minor_units_to_decimal(payment.amount, payment.currency)
-    zh = format_currency(amount, payment.currency, locale="zh_CN")
-    en = format_currency(amount, payment.currency, locale="en")
-    name = target.description("zh-CN"), target.description("en")
-    await notify(
-        resident,
-        "payment_refunded_hold_expired",
-        {
-            "zh-CN": f"付款晚于保留时间，已全额退款：{name[0]}",
-            "en": f"Paid after the hold ended, refunded in full: {name[1]}",
-        },
-        {
-            "zh-CN": f"您的付款 {zh} 到账时名额已释放，我们已发起全额退款。",
-            "en": f"Your payment of {en} arrived after the place was released; "
-            "we have started a full refund.",
-        },
-        LINKS[target.kind.value],
-    )
+    title: dict[str, str] = {}
+    body: dict[str, str] = {}
+    for locale in city.locales:
+        shown = format_currency(amount, payment.currency, locale=locale.replace("-", "_"))
+        title[locale] = say(REFUNDED_LATE_TITLE, locale, name=purchase.description(locale))
+        body[locale] = say(REFUNDED_LATE_BODY, locale, amount=shown)
+    await notify(resident, "payment_refunded_hold_expired", title, body, kind.link)

@@ -1,7 +1,7 @@
 """Paying at the store: the embedded default, no keys needed.
 
-Nothing is started at a provider: choosing it confirms the booking or order with payment due at
-the merchant, and the merchant records the payment when the resident pays
+Nothing is started at a provider: choosing it confirms the purchase with payment due at the
+merchant, and the merchant records the payment when the resident pays
 (`record_store_payment`). Money taken at the store is given back at the store, so this provider
 makes no refunds.
 """
@@ -17,31 +17,27 @@ from tortoise.exceptions import IntegrityError
 from listings.permissions import is_staff_of
 from marketplace import clock
 from marketplace.accounts.models import Account
-from marketplace.bookings.types import PaymentMode
 from marketplace.notices.services import atomic
-from payments import ledger, payables
-from payments.commission import fee_for
+from payments import ledger, purchase_kinds
 from payments.errors import NotPayable, PayableNotFound, RefundsNotSupported
 from payments.interfaces import (
     InvalidEvent,
     Payable,
-    PayableKind,
     ProviderEvent,
     RefundResult,
     ReturnUrls,
     StartedPayment,
 )
+from payments.keys import payable_key
 from payments.models import Payment
+from payments.payables import payable_of
+from payments.tenders import create_tender, paid_so_far
 from payments.types import PaymentState
 
 if TYPE_CHECKING:
     from marketplace.city import City
 
 PROVIDER_NAME = "pay_at_store"
-# states in which what was booked or ordered stands (or was used) and can be paid for
-PAYABLE_AT_STORE = frozenset(
-    {"confirmed", "completed", "no_show", "preparing", "ready", "picked_up", "delivered"}
-)
 
 
 class PayAtStoreProvider:
@@ -69,38 +65,34 @@ class PayAtStoreProvider:
 async def record_store_payment(
     city: City,
     staff: Account,
-    kind: PayableKind | str,
-    payable_id: int,
+    kind: str,
+    ref_id: int,
     *,
     now: datetime | None = None,
 ) -> Payment:
-    """The merchant's staff record that the resident paid at the store; once per booking or
-    order (recording it again returns the first record)."""
+    """The merchant's staff record that the resident paid at the store; once per purchase
+    (recording it again returns the first record). The tender is what is left to pay."""
     now = now or clock.now()
-    target = await payables.load(kind, payable_id)
-    if not await is_staff_of(staff, target.merchant_id):
-        raise PayableNotFound(f"No such {target.kind.value}.")
-    key = f"{target.key}-store"
+    adapter, purchase = await purchase_kinds.load(str(kind), ref_id)
+    if not await is_staff_of(staff, purchase.merchant_id):
+        raise PayableNotFound(f"No such {adapter.name}.")
+    payable = await payable_of(adapter.name, ref_id)
+    key = f"{payable_key(payable.kind, payable.ref_id)}-store"
     existing = await Payment.get_or_none(idempotency_key=key)
     if existing is not None:
         return existing
-    record = target.record
-    if record.payment_mode != PaymentMode.PAY_AT_STORE or target.state not in PAYABLE_AT_STORE:
-        raise NotPayable(f"this {target.kind.value} is not waiting for payment at the store")
+    if not purchase.waits_at_store:
+        raise NotPayable(f"this {adapter.name} is not waiting for payment at the store")
+    left = payable.amount_due - await paid_so_far(payable)
     try:
         async with atomic():
-            payment = await Payment.create(
-                kind=target.kind,
-                booking_id=target.id if target.kind is PayableKind.BOOKING else None,
-                order_id=target.id if target.kind is PayableKind.ORDER else None,
-                resident_id=target.resident_id,
-                merchant_id=target.merchant_id,
+            payment = await create_tender(
+                city,
+                payable,
                 provider=PROVIDER_NAME,
-                provider_ref=f"store:{target.kind.value}:{target.id}",
+                provider_ref=f"store:{payable.reference}",
                 attempt=1,
-                amount=record.amount,
-                currency=record.currency,
-                application_fee=fee_for(city, target.vertical, record.amount),
+                amount=left,
                 state=PaymentState.SUCCEEDED,
                 idempotency_key=key,
             )

@@ -5,6 +5,10 @@ A refund is claimed first (a `pending` row, under a lock on its payment, so two 
 requests cannot both fit), then asked of the provider, then settled: by the provider's answer
 when it answers at once, or later by its event. Settling is a conditional state change, so the
 answer and the event together still post one ledger transaction.
+
+Across tenders: when a payable is covered by several tenders, what it owes back is taken from
+its tenders newest first (the card that paid the rest before the wallet that paid first), each
+up to what it still holds (paid minus refunds succeeded or under way); see `spread`.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from payments import ledger
 from payments.errors import RefundConflict, RefundsNotSupported, RefundTooLarge
 from payments.interfaces import PaymentError, PaymentProvider, ProviderUnavailable
 from payments.keys import refund_key
-from payments.models import Payment, Refund
+from payments.models import Payable, Payment, Refund
 from payments.types import PAID, PaymentState, RefundReason, RefundState
 
 if TYPE_CHECKING:
@@ -44,6 +48,21 @@ async def refundable(payment_id: int) -> int:
         .values("total")
     )
     return payment.amount - int((row[0]["total"] if row else 0) or 0)
+
+
+async def spread(amount: int, tenders: list[Payment]) -> list[tuple[Payment, int]]:
+    """(tender, part) pairs that give back `amount` of a payable: newest tender first, each up
+    to what it can still refund; less than `amount` in all when the tenders hold less."""
+    parts: list[tuple[Payment, int]] = []
+    left = amount
+    for tender in sorted(tenders, key=lambda t: (t.created_at, t.id), reverse=True):
+        if left <= 0:
+            break
+        part = min(left, await refundable(tender.id))
+        if part > 0:
+            parts.append((tender, part))
+            left -= part
+    return parts
 
 
 async def request_refund(
@@ -77,7 +96,8 @@ async def _claim(
         async with atomic():
             locked = await Payment.filter(id=payment.id).select_for_update().get()
             number = ordinal or await Refund.filter(payment_id=payment.id).count() + 1
-            key = refund_key(locked.kind, locked.payable_id, locked.attempt, number)
+            payable = await Payable.get(id=locked.payable_id)  # type: ignore[attr-defined]
+            key = refund_key(payable.kind, payable.ref_id, locked.attempt, number)
             existing = await Refund.get_or_none(idempotency_key=key)
             if existing is not None:
                 return _same(existing, amount)

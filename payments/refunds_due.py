@@ -1,21 +1,23 @@
 """Refunds the system owes without anyone asking, made after the change that caused them has
-committed: a cancelled booking or order with a refund due, a payment that arrived after its
-hold expired, and refunds left pending because the provider could not be reached. The worker's
-`refunds` job runs `refund_what_is_due`; each refund has a fixed ordinal, so running it again, or
-in two workers at once, makes no second refund."""
+committed: a cancelled purchase with a refund due (its kind says how much), a payment that
+arrived after its hold expired, and refunds left pending because the provider could not be
+reached. The worker's `refunds` job runs `refund_what_is_due`; each refund has a fixed ordinal,
+so running it again, or in two workers at once, makes no second refund."""
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from marketplace import clock
 from marketplace.errors import MarketplaceError
-from payments.interfaces import PayableKind, PaymentError, PaymentProvider
+from payments.interfaces import PaymentError, PaymentProvider
 from payments.models import Payment, Refund
 from payments.pay_at_store import PROVIDER_NAME as STORE
-from payments.refunds import request_refund, send
+from payments.purchase_kinds import kind_of
+from payments.refunds import request_refund, send, spread
 from payments.types import PAID, RefundReason, RefundState
 
 if TYPE_CHECKING:
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from marketplace.settings import Settings
 
 log = logging.getLogger("taocity.payments")
-CANCELLED = ["cancelled_by_resident", "cancelled_by_merchant"]
 RESEND_AFTER = timedelta(minutes=1)  # a request still in flight is not resent meanwhile
 
 
@@ -51,23 +52,26 @@ async def refund_cancelled(
 
 
 async def _cancelled_with_refund_due() -> list[tuple[Payment, int]]:
-    """(the payment that confirmed it, the refund due) for each cancelled booking or order
-    whose refund has not been asked for."""
+    """(tender, part of the refund due) for each purchase its kind says was cancelled with a
+    refund due whose refund has not been asked for, spread across its tenders (`spread`)."""
     due: list[tuple[Payment, int]] = []
-    for kind, relation in ((PayableKind.BOOKING, "booking"), (PayableKind.ORDER, "order")):
-        paid = await Payment.filter(
-            kind=kind,
-            state__in=list(PAID),
-            refund_owed=False,
-            provider__not=STORE,
-            **{f"{relation}__state__in": CANCELLED, f"{relation}__refund_due__gt": 0},
-        ).prefetch_related(relation)
-        asked = set(
-            await Refund.filter(
-                payment_id__in=[p.id for p in paid], reason=RefundReason.CANCELLED.value
-            ).values_list("payment_id", flat=True)
-        )
-        due += [(p, int(getattr(p, relation).refund_due)) for p in paid if p.id not in asked]
+    paid = await Payment.filter(
+        state__in=list(PAID), refund_owed=False, provider__not=STORE
+    ).prefetch_related("payable")
+    asked = set(
+        await Refund.filter(
+            payment_id__in=[p.id for p in paid], reason=RefundReason.CANCELLED.value
+        ).values_list("payment__payable_id", flat=True)
+    )
+    by_kind: dict[str, dict[int, list[Payment]]] = defaultdict(lambda: defaultdict(list))
+    for p in paid:
+        if p.payable_id not in asked:  # type: ignore[attr-defined]
+            by_kind[p.payable.kind][p.payable.ref_id].append(p)
+    for name, tenders in by_kind.items():
+        owed = await kind_of(name).refunds_due(list(tenders))
+        for ref_id, amount in owed.items():
+            if amount > 0:
+                due += await spread(amount, tenders[ref_id])
     return due
 
 

@@ -1,5 +1,5 @@
 """What the payment pages read: a merchant's and the city's earnings from the ledger (in total,
-per month in the city's time, per vertical), the latest payment of a booking or order, and the
+per month in the city's time, per vertical), the latest payment of a purchase, and the
 recent refunds. Reads only; the numbers come from `payments.ledger`'s accounts, so they agree
 with `ledger.balances` and `ledger.reconcile` by construction.
 """
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from listings.models import Merchant
-from payments.interfaces import PayableKind
 from payments.ledger import balances
 from payments.models import LedgerEntry, Payment, Refund
 from payments.pay_at_store import PROVIDER_NAME as STORE_PROVIDER
@@ -95,11 +94,13 @@ async def earnings(currency: str, tz: tzinfo, merchant_id: int | None = None) ->
     )
 
 
-async def latest_payment(kind: PayableKind | str, payable_id: int) -> Payment | None:
-    """The last attempt to pay a booking or order, whatever its state."""
-    kind = PayableKind(kind)
-    fk = {"booking_id": payable_id} if kind is PayableKind.BOOKING else {"order_id": payable_id}
-    return await Payment.filter(kind=kind, **fk).order_by("-attempt", "-id").first()
+async def latest_payment(kind: str, ref_id: int) -> Payment | None:
+    """The last attempt to pay a purchase, whatever its state."""
+    return (
+        await Payment.filter(payable__kind=kind, payable__ref_id=ref_id)
+        .order_by("-attempt", "-id")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class RefundRow:
     reason: str
     created_at: datetime
     kind: str
-    payable_id: int
+    payable_id: int  # the purchase's id in its own table (the payable's ref_id)
     merchant_name: dict[str, str]
 
 
@@ -120,7 +121,7 @@ async def recent_refunds(limit: int = 20) -> list[RefundRow]:
         await Refund.all()
         .order_by("-created_at", "-id")
         .limit(limit)
-        .prefetch_related("payment", "payment__merchant")
+        .prefetch_related("payment", "payment__merchant", "payment__payable")
     )
     return [
         RefundRow(
@@ -130,22 +131,21 @@ async def recent_refunds(limit: int = 20) -> list[RefundRow]:
             state=str(r.state),
             reason=r.reason,
             created_at=r.created_at,
-            kind=str(r.payment.kind),
-            payable_id=r.payment.payable_id,
+            kind=r.payment.payable.kind,
+            payable_id=r.payment.payable.ref_id,
             merchant_name=r.payment.merchant.name or {},
         )
         for r in refunds
     ]
 
 
-async def recorded_at_store(kind: PayableKind | str, payable_ids: Iterable[int]) -> set[int]:
-    """Which of these bookings or orders already have their store payment recorded, so a queue
-    stops offering to record it again."""
-    ids = list(payable_ids)
+async def recorded_at_store(kind: str, ref_ids: Iterable[int]) -> set[int]:
+    """Which of these purchases already have their store payment recorded, so a queue stops
+    offering to record it again."""
+    ids = list(ref_ids)
     if not ids:
         return set()
-    column = "booking_id" if PayableKind(kind) is PayableKind.BOOKING else "order_id"
     rows = await Payment.filter(
-        kind=PayableKind(kind), provider=STORE_PROVIDER, **{f"{column}__in": ids}
-    ).values_list(column, flat=True)
+        provider=STORE_PROVIDER, payable__kind=kind, payable__ref_id__in=ids
+    ).values_list("payable__ref_id", flat=True)
     return {int(i) for i in rows if i is not None}

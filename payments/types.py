@@ -42,7 +42,7 @@ class EventOutcome(StrEnum):
 
 
 class RefundReason(StrEnum):
-    CANCELLED = "cancelled"  # the booking or order was cancelled with a refund due
+    CANCELLED = "cancelled"  # the purchase was cancelled with a refund due
     SLOT_GONE = "slot_gone"  # paid after the hold expired and the place was released
     OPERATOR = "operator"
     PROVIDER = "provider"  # made at the provider (its dashboard), learnt from an event

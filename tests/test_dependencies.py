@@ -23,12 +23,7 @@ from tests.support.layers import LAYER_OF, LAYERS, PURCHASE_DOMAINS, RANK
 
 # (importer, imported) edges that break the layering today. Payments still reaches into the
 # purchases it is paid for; the adapters that replace those imports remove these.
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("payments", "marketplace.bookings"),
-        ("payments", "marketplace.orders"),
-    }
-)
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset()
 KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset()
 
 # the ledger and pay at store call each other; the general ledger's posting removes it

@@ -101,8 +101,17 @@ class OrderOut(_Shared):
     lines: list[LineOut]
 
 
+class PaymentStartOut(BaseModel):
+    """Where to pay, when confirming online started a payment (the checkout page's start)."""
+
+    provider: str
+    redirect_url: str | None = None
+    client_secret: str | None = None
+
+
 class BookingAnswer(BaseModel):
     booking: BookingOut
+    payment: PaymentStartOut | None = None  # only when confirming online started a payment
 
 
 class BookingsAnswer(BaseModel):
@@ -111,6 +120,7 @@ class BookingsAnswer(BaseModel):
 
 class OrderAnswer(BaseModel):
     order: OrderOut
+    payment: PaymentStartOut | None = None  # only when confirming online started a payment
 
 
 class OrdersAnswer(BaseModel):

@@ -46,6 +46,8 @@ from marketplace.errors import FieldError
 from marketplace.idempotency import request_hash
 from marketplace.notices.services import atomic
 from marketplace.purchases.creation import create_once, existing, opened
+from payments.payables import open_payable
+from payments.pricing import Item, Priced, price
 
 if TYPE_CHECKING:
     from marketplace.city import City
@@ -171,6 +173,13 @@ async def hold_booking(
     return await create_once(BOOKINGS, resident, idempotency_key, digest, take)
 
 
+def price_booking(bookable: Bookable, party: int) -> Priced:
+    """One item line: the offering (or, for a restaurant's tables, the listing) per person."""
+    named = bookable.offering if bookable.offering is not None else bookable.listing
+    ref = None if bookable.offering is None else f"offering:{bookable.offering.id}"
+    return price([Item(dict(named.name or {}), party, bookable.unit_price, ref)])
+
+
 async def _take(
     city: City,
     resident: Account,
@@ -186,6 +195,7 @@ async def _take(
 ) -> Booking:
     party = request.party_size
     listing = bookable.listing
+    priced = price_booking(bookable, party)
     async with atomic():
         booking = await Booking.create(
             code=code,
@@ -201,12 +211,21 @@ async def _take(
             note=request.note.strip() or None,
             state=BookingState.HELD,
             unit_price=bookable.unit_price,
-            amount=bookable.unit_price * party,
+            amount=priced.amount_due,  # a copy of the payable's amount due
             currency=city.currency,
             cancellation_policy=listing.cancellation_policy or city.cancellation.default_policy,
             hold_expires_at=now + timedelta(minutes=city.cancellation.hold_minutes),
             idempotency_key=key,
             request_hash=digest,
+        )
+        await open_payable(
+            "booking",
+            booking.id,
+            resident_id=resident.id,
+            merchant_id=listing.merchant_id,  # type: ignore[attr-defined]
+            vertical=str(listing.vertical),
+            currency=city.currency,
+            priced=priced,
         )
         taken = await Slot.filter(id=slot.id, taken__lte=spec.capacity - party).update(
             taken=F("taken") + party, capacity=spec.capacity

@@ -85,7 +85,9 @@ async def confirm_booking(
     *,
     now: datetime | None = None,
 ) -> Booking:
-    """Pay at the store (confirmed now) or online (pending until the provider says paid)."""
+    """Pay at the store (confirmed now; a free booking too, whatever the mode). Online, the
+    booking stays held: paying starts at checkout (`payments.start_payment`), the one path to
+    pending payment, which the payments core takes through this kind's adapter."""
     now = now or clock.now()
     booking, role = await get_booking(resident, booking_id)
     if role is not ActorRole.RESIDENT:
@@ -105,15 +107,7 @@ async def confirm_booking(
             now,
             extra={"payment_mode": mode.value, "hold_expires_at": None},
         )
-    return await move(
-        city,
-        booking,
-        BookingState.PENDING_PAYMENT,
-        ActorRole.RESIDENT,
-        resident,
-        now,
-        extra={"payment_mode": mode.value},
-    )
+    return booking
 
 
 async def cancel_booking(

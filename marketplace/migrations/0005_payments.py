@@ -2,10 +2,16 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from payments.interfaces import PayableKind
+from enum import StrEnum
 from payments.types import EventOutcome, LedgerAccount, PaymentState, RefundState
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+class PayableKind(StrEnum):
+    # what a payment paid for until 0009 (payments then names a payable instead)
+    BOOKING = "booking"
+    ORDER = "order"
+
 
 class Migration(migrations.Migration):
     dependencies = [('taocity', '0004_bookings_orders')]

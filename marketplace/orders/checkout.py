@@ -39,6 +39,9 @@ from marketplace.orders.models import Order, OrderLine
 from marketplace.orders.requests import OrderRequest
 from marketplace.orders.types import Fulfilment, OrderState
 from marketplace.purchases.creation import create_once, existing, opened
+from payments.payables import open_payable
+from payments.pricing import Item, Priced, price
+from payments.types import LineKind
 
 if TYPE_CHECKING:
     from marketplace.city import City
@@ -100,6 +103,27 @@ def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatL
     return point, int(attributes.get("delivery_fee") or 0)
 
 
+# the delivery fee's line, in the words the order pages use for it
+DELIVERY_FEE_LABEL = {"zh-CN": "配送费", "en": "Delivery fee"}
+
+
+def price_order(products: dict[int, Offering], request: OrderRequest, fee: int) -> Priced:
+    """An item line per cart line (in the order of their products, as the order keeps them)
+    and a fee line for a delivery fee."""
+    items = [
+        Item(
+            dict(products[line.offering_id].name or {}),
+            line.quantity,
+            products[line.offering_id].price,
+            f"offering:{line.offering_id}",
+        )
+        for line in sorted(request.lines, key=lambda line: line.offering_id)
+    ]
+    if fee:
+        items.append(Item(dict(DELIVERY_FEE_LABEL), 1, fee, None, LineKind.FEE))
+    return price(items)
+
+
 async def _existing(resident: Account, key: str, digest: str) -> Order | None:
     return await existing(ORDERS, resident, key, digest)
 
@@ -128,9 +152,9 @@ async def place_order(
             return found, False
         raise
     point, fee = _delivery(city, listing, request)
-    subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
+    priced = price_order(products, request, fee)
     minimum = int((listing.attributes or {}).get("min_order") or 0)
-    if subtotal < minimum:
+    if priced.total(LineKind.ITEM) < minimum:
         raise _error(NotOrderable, "lines", f"the shop's minimum order is {minimum} minor units")
 
     async def take(code: str) -> Order:
@@ -141,7 +165,7 @@ async def place_order(
             listing,
             products,
             point,
-            fee,
+            (fee, priced),
             now,
             idempotency_key,
             digest,
@@ -158,14 +182,14 @@ async def _take(
     listing: Listing,
     products: dict[int, Offering],
     point: LatLng | None,
-    fee: int,
+    charges: tuple[int, Priced],
     now: datetime,
     key: str,
     digest: str,
     code: str,
 ) -> Order:
+    fee, priced = charges
     lines = sorted(enumerate(request.lines), key=lambda pair: pair[1].offering_id)
-    subtotal = sum(products[line.offering_id].price * line.quantity for line in request.lines)
     async with atomic():
         order = await Order.create(
             code=code,
@@ -177,7 +201,7 @@ async def _take(
             delivery_address=(request.address.text.strip() or None) if request.address else None,
             note=request.note.strip() or None,
             delivery_fee=fee,
-            amount=subtotal + fee,
+            amount=priced.amount_due,  # a copy of the payable's amount due
             currency=city.currency,
             hold_expires_at=now + timedelta(minutes=city.cancellation.hold_minutes),
             idempotency_key=key,
@@ -204,6 +228,15 @@ async def _take(
                 )
                 for line in request.lines
             ]
+        )
+        await open_payable(
+            "order",
+            order.id,
+            resident_id=resident.id,
+            merchant_id=listing.merchant_id,  # type: ignore[attr-defined]
+            vertical=str(listing.vertical),
+            currency=city.currency,
+            priced=priced,
         )
         await opened(ORDERS, order, OrderState.HELD, resident, now)
     return order

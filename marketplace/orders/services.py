@@ -54,6 +54,8 @@ async def confirm_order(
     *,
     now: datetime | None = None,
 ) -> Order:
+    """Pay at the store: confirmed now. Online, the order stays held: paying starts at
+    checkout (`payments.start_payment`), the one path to pending payment."""
     now = now or clock.now()
     order, role = await get_order(resident, order_id)
     if role is not ActorRole.RESIDENT:
@@ -74,9 +76,7 @@ async def confirm_order(
             now,
             extra={"payment_mode": mode.value, "hold_expires_at": None},
         )
-    return await move(
-        order, OrderState.PENDING_PAYMENT, role, resident, now, extra={"payment_mode": mode.value}
-    )
+    return order  # online: held until checkout starts the payment (`payments.start_payment`)
 
 
 async def cancel_order(

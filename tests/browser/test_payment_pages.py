@@ -130,7 +130,11 @@ async def _seed(args: list[str]) -> dict[str, Any]:
             day = booking.starts_at.astimezone(city.tz).date().isoformat()
             return {"booking": booking.id, "day": day}
         if command == "payment":  # payment BOOKING: its online payment's provider reference
-            payment = await Payment.filter(booking_id=int(rest[0])).order_by("-attempt").first()
+            payment = (
+                await Payment.filter(payable__kind="booking", payable__ref_id=int(rest[0]))
+                .order_by("-attempt")
+                .first()
+            )
             return {"ref": payment.provider_ref if payment else None}
         raise SystemExit(f"unknown command {command}")
     finally:

@@ -135,8 +135,9 @@ async def test_resident_cancellation_refunds_by_the_policy(
         city, resident, _request(listing.id, offering.id), "key-cancel-1", now=NOW
     )
     # paid online: the payments side marks it confirmed
-    await confirm_booking(city, resident, booking.id, "online", now=NOW)
-    await Booking.filter(id=booking.id).update(state=BookingState.CONFIRMED)
+    await Booking.filter(id=booking.id).update(
+        state=BookingState.CONFIRMED, payment_mode="online", hold_expires_at=None
+    )
     at = THURSDAY_9 - timedelta(hours=hours_before)
     cancelled = await cancel_booking(city, resident, booking.id, now=at)
     assert cancelled.state == BookingState.CANCELLED_BY_RESIDENT
@@ -150,8 +151,9 @@ async def test_merchant_cancellation_refunds_everything(db: str, city) -> None:
     booking, _ = await hold_booking(
         city, resident, _request(listing.id, offering.id), "key-mcancel", now=NOW
     )
-    await confirm_booking(city, resident, booking.id, "online", now=NOW)
-    await Booking.filter(id=booking.id).update(state=BookingState.CONFIRMED)
+    await Booking.filter(id=booking.id).update(
+        state=BookingState.CONFIRMED, payment_mode="online", hold_expires_at=None
+    )
     owner = await _owner(listing)
     cancelled = await cancel_booking(city, owner, booking.id, reason="生病", now=THURSDAY_9)
     assert (cancelled.state, cancelled.refund_due) == (BookingState.CANCELLED_BY_MERCHANT, 12000)

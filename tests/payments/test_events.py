@@ -51,7 +51,9 @@ async def test_paid_confirms_and_posts_the_ledger(db: str, city, provider) -> No
     assert outcome is EventOutcome.APPLIED
     booking = await Booking.get(id=ready.id)
     assert (booking.state, booking.hold_expires_at) == (BookingState.CONFIRMED, None)
-    assert (await Payment.get(booking_id=ready.id)).state == PaymentState.SUCCEEDED
+    assert (
+        await Payment.get(payable__kind="booking", payable__ref_id=ready.id)
+    ).state == PaymentState.SUCCEEDED
     assert await balances(ready.merchant_id) == {
         ("resident_payments", "CNY"): -12000,
         ("platform_commission", "CNY"): 1440,
@@ -93,9 +95,11 @@ async def test_webhook_before_the_resident_returns_from_checkout(db: str, city, 
     """The event arrives before our own start call has stored the provider's reference."""
     ready = await held_booking(city)
     started = await start(city, provider, ready)
-    await Payment.filter(booking_id=ready.id).update(provider_ref=None)  # not stored yet
+    await Payment.filter(payable__kind="booking", payable__ref_id=ready.id).update(
+        provider_ref=None
+    )  # not stored yet
     await apply_event(city, provider, provider.paid(started), now=NOW)
-    payment = await Payment.get(booking_id=ready.id)
+    payment = await Payment.get(payable__kind="booking", payable__ref_id=ready.id)
     assert (payment.state, payment.provider_ref) == (PaymentState.SUCCEEDED, started.provider_ref)
     assert (await Booking.get(id=ready.id)).state == BookingState.CONFIRMED
     # the resident comes back and the page asks again: nothing new is started or paid
@@ -115,7 +119,7 @@ async def test_paid_after_the_hold_expired_and_the_slot_was_released(
     await apply_event(city, provider, provider.paid(started), now=later)
     booking = await Booking.get(id=ready.id)
     assert booking.state == BookingState.EXPIRED
-    payment = await Payment.get(booking_id=ready.id)
+    payment = await Payment.get(payable__kind="booking", payable__ref_id=ready.id)
     assert (payment.state, payment.refunded_amount) == (PaymentState.REFUNDED, 12000)
     refund = await Refund.get(payment_id=payment.id)
     assert (refund.amount, refund.state, refund.reason) == (

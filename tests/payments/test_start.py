@@ -45,7 +45,7 @@ async def test_start_returns_a_redirect_and_marks_pending(db: str, city, provide
     assert payable.reference == f"booking:{ready.id}"
     booking = await Booking.get(id=ready.id)
     assert (booking.state, booking.payment_mode) == (BookingState.PENDING_PAYMENT, "online")
-    payment = await Payment.get(booking_id=ready.id)
+    payment = await Payment.get(payable__kind="booking", payable__ref_id=ready.id)
     assert (payment.state, payment.provider_ref) == (PaymentState.STARTED, started.provider_ref)
     assert payment.idempotency_key == f"booking-{ready.id}-payment-1"
     assert await LedgerEntry.all().count() == 0  # nothing moves money before the provider says
@@ -84,7 +84,9 @@ async def test_unreachable_provider_leaves_the_booking_held_and_a_retry_works(
     )
     assert provider.start_calls == [f"booking-{ready.id}-payment-1"] * 2  # the same key
     assert (await Booking.get(id=ready.id)).state == BookingState.PENDING_PAYMENT
-    assert (await Payment.get(booking_id=ready.id)).provider_ref == started.provider_ref
+    assert (
+        await Payment.get(payable__kind="booking", payable__ref_id=ready.id)
+    ).provider_ref == started.provider_ref
 
 
 async def test_someone_elses_booking_is_not_found(db: str, city, provider, caplog) -> None:

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 import pytest
 import stripe
 
-from payments.interfaces import Payable, PayableKind, PaymentError, ReturnUrls
+from payments.interfaces import Payable, PaymentError, ReturnUrls
 from payments.stripe_provider import StripeProvider
 
 KEY = os.environ.get("STRIPE_SECRET_KEY", "")
@@ -40,7 +40,7 @@ def run_key(what: str) -> str:
 
 def booking(destination: str | None, amount: int = 12800) -> Payable:
     return Payable(
-        kind=PayableKind.BOOKING,
+        kind="booking",
         id=900001,
         amount=amount,
         currency="CNY",

@@ -16,7 +16,6 @@ from payments.interfaces import (
     EventKind,
     InvalidEvent,
     Payable,
-    PayableKind,
     PaymentError,
     ProviderUnavailable,
 )
@@ -41,7 +40,7 @@ DECLINED_ON_CHARGE = "4000000000000341"  # attaches, then the charge is declined
 
 def booking(booking_id: int, amount: int = 12800) -> Payable:
     return Payable(
-        kind=PayableKind.BOOKING,
+        kind="booking",
         id=booking_id,
         amount=amount,
         currency="CNY",

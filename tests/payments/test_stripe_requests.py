@@ -10,7 +10,6 @@ import pytest
 
 from payments.interfaces import (
     Payable,
-    PayableKind,
     PaymentError,
     ProviderUnavailable,
     ReturnUrls,
@@ -27,7 +26,7 @@ URLS = ReturnUrls(
 
 def booking(**changes: object) -> Payable:
     fields: dict[str, object] = {
-        "kind": PayableKind.BOOKING,
+        "kind": "booking",
         "id": 42,
         "amount": 12800,
         "currency": "CNY",
@@ -112,7 +111,7 @@ async def test_an_order_carries_its_own_reference(
     provider: StripeProvider, recorder: StripeRecorder
 ) -> None:
     await provider.start_payment(
-        booking(kind=PayableKind.ORDER, id=7, amount=3550, application_fee=177),
+        booking(kind="order", id=7, amount=3550, application_fee=177),
         idempotency_key="order-7-pay-1",
         urls=URLS,
         methods=["alipay"],

@@ -179,7 +179,7 @@ async def test_provider_unavailable_keeps_the_hold_and_the_retry_reuses_the_key(
         assert retried.status_code == 303
         assert retried.headers["location"].startswith("https://pay.test/")
     assert len(fake.start_calls) == 2 and len(set(fake.start_calls)) == 1
-    assert await Payment.filter(booking_id=booking_id).count() == 1
+    assert await Payment.filter(payable__kind="booking", payable__ref_id=booking_id).count() == 1
     assert (await Booking.get(id=booking_id)).state == "pending_payment"
 
 
@@ -306,7 +306,7 @@ async def test_the_operator_sees_failed_refunds_first_and_highlighted(
         await client.post(f"/checkout/booking/{booking_id}", data=form)
         started = next(iter(fake.payments.values()))[1]
         await payments.apply_event(city, fake, fake.paid(started), now=NOW)
-        payment = await Payment.get(booking_id=booking_id)
+        payment = await Payment.get(payable__kind="booking", payable__ref_id=booking_id)
         fake.unreachable = True  # the refund is asked for and cannot be made yet
         with contextlib.suppress(PaymentError):
             await payments.request_refund(city, fake, payment, 3000, "operator", now=NOW)

@@ -56,7 +56,7 @@ async def paid_checkout(city, app: Starlette):
     started = await start_payment(
         city, provider, ready.resident, "booking", ready.id, URLS, now=NOW
     )
-    payment = await Payment.get(booking_id=ready.id)
+    payment = await Payment.get(payable__kind="booking", payable__ref_id=ready.id)
     session = se.checkout_session(f"booking:{ready.id}", amount=payment.amount)
     session["id"] = started.provider_ref
     return ready, payment, session

@@ -20,6 +20,7 @@ from marketplace.bookings.services import confirm_booking, hold_booking, mark_no
 from marketplace.errors import ValidationFailed
 from marketplace.input_bounds import Text, id_number
 from marketplace.lifecycle import ActorRole
+from marketplace.purchases.access import get_as_resident
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import (
@@ -33,6 +34,8 @@ from web.bookings_json import (
 from web.openapi import Operation
 from web.openapi import api_route as route
 from web.purchase_http import cancel_from, purchase_for
+from web.routes.checkout_pages import WAITING, start_online, started_json
+from web.routes.resident_common import now
 from web.validation import parse_json
 
 PREFIX = "/api/v1"
@@ -88,10 +91,18 @@ async def availability(request: Request) -> Response:
 
 
 async def _answer(
-    request: Request, booking: Booking, role: ActorRole, status: int = 200
+    request: Request,
+    booking: Booking,
+    role: ActorRole,
+    status: int = 200,
+    *,
+    payment: dict[str, str | None] | None = None,
 ) -> Response:
     await fetch_booking_rows([booking])
-    return JSONResponse({"booking": booking_json(request, booking, role)}, status_code=status)
+    body: dict[str, object] = {"booking": booking_json(request, booking, role)}
+    if payment is not None:
+        body["payment"] = payment
+    return JSONResponse(body, status_code=status)
 
 
 async def hold(request: Request) -> Response:
@@ -120,9 +131,14 @@ async def confirm(request: Request) -> Response:
     body = await parse_json(request, ConfirmIn)
     city = request.app.state.city
     booking = await confirm_booking(
-        city, account, request.path_params["booking_id"], body.payment_mode
+        city, account, request.path_params["booking_id"], body.payment_mode, now=now(request)
     )
-    return await _answer(request, booking, ActorRole.RESIDENT)
+    if str(body.payment_mode) != "online" or str(booking.state) not in WAITING:
+        return await _answer(request, booking, ActorRole.RESIDENT)
+    # online: the one path to pending payment, the checkout page's
+    started = await start_online(request, account, "booking", booking.id)
+    booking = await get_as_resident(BOOKINGS, account, booking.id)
+    return await _answer(request, booking, ActorRole.RESIDENT, payment=started_json(started))
 
 
 async def cancel(request: Request) -> Response:
@@ -192,7 +208,7 @@ routes: list[BaseRoute] = [
             "Confirm a hold: pay at the store or online",
             body=ConfirmIn,
             response=BookingAnswer,
-            errors=(403, 404, 409, 422),
+            errors=(403, 404, 409, 422, 502, 503),
         ),
         confirm,
     ),

@@ -1,7 +1,8 @@
-"""Checkout for a held booking or order: the summary with the hold's countdown (the server's
-clock is the truth), the city's ways to pay, and the pages the provider sends the resident back
-to. Paying at the store confirms at once; paying online starts the payment through the payments
-core and sends the resident to the provider's page. The webhook, not the return, confirms."""
+"""Checkout for a held purchase of any kind (`checkout_kinds`): the summary with the hold's
+countdown (the server's clock is the truth), the city's ways to pay, and the pages the provider
+sends the resident back to. Paying at the store confirms at once; paying online starts the
+payment through the payments core and sends the resident to the provider's page. The webhook,
+not the return, confirms."""
 
 from __future__ import annotations
 
@@ -12,27 +13,22 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from marketplace.accounts.models import Account
-from marketplace.bookings.services import get_booking
 from marketplace.errors import MarketplaceError, NotFound
-from marketplace.lifecycle import ActorRole
-from marketplace.orders.services import get_order
-from payments import payables
 from payments import services as payments
-from payments.errors import AlreadyPaid
+from payments.errors import AlreadyPaid, ProviderNotAvailable
 from payments.factory import available_providers, provider_for
-from payments.interfaces import PaymentError, PaymentProvider, ReturnUrls
+from payments.interfaces import PaymentError, PaymentProvider, ReturnUrls, StartedPayment
 from payments.pay_at_store import PROVIDER_NAME as PAY_AT_STORE
+from payments.payables import lines_of, payable_of
 from payments.reports import latest_payment
 from payments.types import PAID, PaymentState
 from web.auth import require_account
 from web.forms import read_form
 from web.i18n import N_, request_locale, translator
-from web.routes.resident_booking_view import booking_view
+from web.routes.checkout_kinds import CHECKOUT_KINDS
 from web.routes.resident_common import field_errors, now
-from web.routes.resident_order_view import order_view
 from web.templating import format_money, render
 
-KINDS = ("booking", "order")
 STRIPE_METHOD_TEXT = {
     "card": N_("Bank card"),
     "alipay": N_("Alipay"),
@@ -53,25 +49,33 @@ def provider_named(request: Request, name: str) -> PaymentProvider:
 
 
 async def _payable(request: Request) -> tuple[Account, str, Any, dict[str, Any]]:
-    """The signed-in resident's own booking or order and what its page shows; anybody else's
-    is not found."""
+    """The signed-in resident's own purchase and what its page shows; anybody else's is not
+    found."""
     account = await require_account(request)
     kind, payable_id = request.path_params["kind"], request.path_params["payable_id"]
-    if kind == "booking":
-        record, role = await get_booking(account, payable_id)
-        view = await booking_view(request, record, {}) if role is ActorRole.RESIDENT else {}
-    elif kind == "order":
-        record, role = await get_order(account, payable_id)
-        view = await order_view(request, record, {}) if role is ActorRole.RESIDENT else {}
-    else:
+    shown = CHECKOUT_KINDS.get(kind)
+    if shown is None:
         raise NotFound("No such page.")
-    if role is not ActorRole.RESIDENT:
+    record, view = await shown.load(request, account, payable_id)
+    if view is None:
         raise NotFound(f"No such {kind}.")
-    view["detail_url"] = f"/me/{kind}s/{record.id}"
+    view["detail_url"] = f"{shown.detail_path}/{record.id}"
     view["checkout_url"] = f"/checkout/{kind}/{record.id}"
     view["kind"] = kind
+    view["words"] = shown.words
     view["record"] = record
+    payable = await payable_of(kind, record.id)
+    locale = request_locale(request)
+    view["payable_lines"] = [
+        (_label(line.label, locale), line.quantity, line.amount) for line in await lines_of(payable)
+    ]
+    view["amount_due"] = payable.amount_due
     return account, kind, record, view
+
+
+def _label(label: dict[str, str], locale: str) -> str:
+    """A line's label in the page's language, else the first it has."""
+    return label.get(locale) or next(iter(label.values()), "")
 
 
 def money(request: Request, minor: int) -> str:
@@ -95,8 +99,9 @@ async def _methods(request: Request, kind: str, record: Any) -> list[dict[str, A
                 "button": _("Confirm, pay at the store"),
             }
         )
-    if "stripe" in usable and record.amount > 0:
-        merchant_id = (await payables.load(kind, record.id)).merchant_id
+    payable = await payable_of(kind, record.id)
+    if "stripe" in usable and payable.amount_due > 0:
+        merchant_id = int(payable.merchant_id)  # type: ignore[attr-defined]
         if await payments.merchant_can_take_online_payments(merchant_id):
             names = [_(STRIPE_METHOD_TEXT[m]) for m in city.payments.stripe_methods]
             methods.append(
@@ -104,7 +109,7 @@ async def _methods(request: Request, kind: str, record: Any) -> list[dict[str, A
                     "value": "stripe",
                     "label": _("Pay online"),
                     "sub": " · ".join(names),
-                    "button": _("Pay %(amount)s") % {"amount": money(request, record.amount)},
+                    "button": _("Pay %(amount)s") % {"amount": money(request, payable.amount_due)},
                 }
             )
     return methods
@@ -127,6 +132,34 @@ async def checkout_page(
         "pending": str(record.state) == "pending_payment",
     }
     return await render(request, "checkout/page.html", context, status_code=status_code)
+
+
+async def start_online(
+    request: Request, account: Account, kind: str, ref_id: int
+) -> StartedPayment:
+    """The JSON confirm with online payment: the same start as this page's, with the city's
+    first online provider this process can use, returning to this page."""
+    city, settings = request.app.state.city, request.app.state.settings
+    online = [n for n in available_providers(city, settings) if provider_named(request, n).online]
+    if not online:
+        raise ProviderNotAvailable(f"{city.slug} takes no online payment at the moment")
+    return await payments.start_payment(
+        city,
+        provider_named(request, online[0]),
+        account,
+        kind,
+        ref_id,
+        _urls(request, f"/checkout/{kind}/{ref_id}"),
+        now=now(request),
+    )
+
+
+def started_json(started: StartedPayment) -> dict[str, str | None]:
+    return {
+        "provider": started.provider,
+        "redirect_url": started.redirect_url,
+        "client_secret": started.client_secret,
+    }
 
 
 def _urls(request: Request, checkout_url: str) -> ReturnUrls:
@@ -160,7 +193,7 @@ async def pay(request: Request) -> Response:
         message = _(
             "We could not reach the payment service, so nothing was charged. Your %(what)s is "
             "still held for you: try again."
-        ) % {"what": _("booking") if kind == "booking" else _("order")}
+        ) % {"what": _(CHECKOUT_KINDS[kind].noun)}
         return await checkout_page(request, error=message, retry=method, status_code=exc.status)
     except MarketplaceError as exc:
         message = field_errors(request, exc, {}).get("form", "")

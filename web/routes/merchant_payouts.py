@@ -16,7 +16,7 @@ from starlette.routing import Route
 from listings import merchant_reads as reads
 from listings.models import Merchant
 from marketplace.errors import MarketplaceError, NotFound
-from payments import onboarding, reports
+from payments import onboarding, purchase_kinds, reports
 from payments import services as payments
 from payments.factory import available_providers
 from payments.interfaces import PaymentError
@@ -123,7 +123,7 @@ async def store_paid(request: Request) -> Response:
     account = await require_account(request)
     form = await read_fields(request)
     kind = request.path_params["kind"]
-    if kind not in ("booking", "order"):
+    if kind not in {k.name for k in purchase_kinds.registered()}:
         raise NotFound("No such page.")
     back = local_path(form.get("back", ""), f"/merchant/{kind}s")
     try:

@@ -14,6 +14,7 @@ from payments import reports
 from payments.ledger import reconcile
 from web.auth import require_role
 from web.i18n import N_, request_locale
+from web.routes.checkout_kinds import numbered
 from web.routes.merchant_payouts import month_label
 from web.routes.pages import VERTICAL_TEXT
 from web.templating import render
@@ -47,7 +48,7 @@ async def payments_page(request: Request) -> Response:
             for v, s in found.verticals
         ],
         "discrepancies": await reconcile(),
-        "refunds": [(r, pick_name(r.merchant_name, locale)) for r in refunds],
+        "refunds": [(r, pick_name(r.merchant_name, locale), numbered(r.kind)) for r in refunds],
         "refund_state_text": REFUND_STATE_TEXT,
         "reason_text": REASON_TEXT,
     }

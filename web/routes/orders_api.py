@@ -16,6 +16,7 @@ from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
 from marketplace.orders.requests import OrderRequest, parse_order_request
 from marketplace.orders.services import advance_order, confirm_order, place_order
+from marketplace.purchases.access import get_as_resident
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import OrderAnswer, OrdersAnswer, fetch_order_rows, order_json
@@ -23,6 +24,8 @@ from web.openapi import Operation
 from web.openapi import api_route as route
 from web.purchase_http import cancel_from, purchase_for
 from web.routes.bookings_api import CancelIn, ConfirmIn
+from web.routes.checkout_pages import WAITING, start_online, started_json
+from web.routes.resident_common import now
 from web.validation import parse_json
 
 PREFIX = "/api/v1"
@@ -38,9 +41,19 @@ class AdvanceIn(BaseModel):
     )
 
 
-async def _answer(request: Request, order: Order, role: ActorRole, status: int = 200) -> Response:
+async def _answer(
+    request: Request,
+    order: Order,
+    role: ActorRole,
+    status: int = 200,
+    *,
+    payment: dict[str, str | None] | None = None,
+) -> Response:
     await fetch_order_rows([order])
-    return JSONResponse({"order": order_json(request, order, role)}, status_code=status)
+    body: dict[str, object] = {"order": order_json(request, order, role)}
+    if payment is not None:
+        body["payment"] = payment
+    return JSONResponse(body, status_code=status)
 
 
 async def place(request: Request) -> Response:
@@ -67,8 +80,15 @@ async def confirm(request: Request) -> Response:
     account = await require_account(request)
     body = await parse_json(request, ConfirmIn)
     city = request.app.state.city
-    order = await confirm_order(city, account, request.path_params["order_id"], body.payment_mode)
-    return await _answer(request, order, ActorRole.RESIDENT)
+    order = await confirm_order(
+        city, account, request.path_params["order_id"], body.payment_mode, now=now(request)
+    )
+    if str(body.payment_mode) != "online" or str(order.state) not in WAITING:
+        return await _answer(request, order, ActorRole.RESIDENT)
+    # online: the one path to pending payment, the checkout page's
+    started = await start_online(request, account, "order", order.id)
+    order = await get_as_resident(ORDERS, account, order.id)
+    return await _answer(request, order, ActorRole.RESIDENT, payment=started_json(started))
 
 
 async def cancel(request: Request) -> Response:
@@ -119,7 +139,7 @@ routes: list[BaseRoute] = [
             "Confirm: pay at pickup or online",
             body=ConfirmIn,
             response=OrderAnswer,
-            errors=WRITE_ERRORS,
+            errors=(*WRITE_ERRORS, 502, 503),
         ),
         confirm,
     ),
