@@ -50,10 +50,10 @@ async def find_payment(name: str, event: ProviderEvent, now: datetime) -> Paymen
         raise EventRefused(
             f"no {name} payment of ours is {event.provider_ref or event.reference or '(none)'}"
         )
-    if parsed is not None and (parsed[0], parsed[1]) != (payment.kind, payment.payable_id):
+    if parsed is not None and (parsed[0], parsed[1]) != (payment.kind, payment.purchase_id):
         raise EventRefused(
             f"event says {event.reference}, payment {payment.id} is for "
-            f"{payment.kind}:{payment.payable_id}"
+            f"{payment.kind}:{payment.purchase_id}"
         )
     return payment
 

@@ -116,7 +116,7 @@ async def _succeeded(city: City, name: str, event: ProviderEvent, now: datetime)
         return _Result(O.ALREADY)  # another event said so (a session and its intent, say)
     payment.state = PaymentState.SUCCEEDED
     await ledger.record_payment(payment)
-    target = await payables.load(payment.kind, payment.payable_id)
+    target = await payables.load(payment.kind, payment.purchase_id)
     try:
         confirmed = await payables.confirm_paid(city, target, now)
     except StateChanged:  # the hold expired or was cancelled while we looked
@@ -141,7 +141,7 @@ async def _failed(city: City, name: str, event: ProviderEvent, now: datetime) ->
     )
     if not changed:
         return _Result(O.ALREADY)  # it succeeded meanwhile, or failed before
-    target = await payables.load(payment.kind, payment.payable_id)
+    target = await payables.load(payment.kind, payment.purchase_id)
     try:
         await payables.back_to_held(city, target, now)
     except StateChanged:

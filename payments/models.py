@@ -108,7 +108,7 @@ class Payment(Model):
         table = "payments"
 
     @property
-    def payable_id(self) -> int:
+    def purchase_id(self) -> int:
         return self.booking_id if self.kind == PayableKind.BOOKING else self.order_id  # type: ignore[attr-defined,no-any-return]
 
 

@@ -77,7 +77,7 @@ async def _claim(
         async with atomic():
             locked = await Payment.filter(id=payment.id).select_for_update().get()
             number = ordinal or await Refund.filter(payment_id=payment.id).count() + 1
-            key = refund_key(locked.kind, locked.payable_id, locked.attempt, number)
+            key = refund_key(locked.kind, locked.purchase_id, locked.attempt, number)
             existing = await Refund.get_or_none(idempotency_key=key)
             if existing is not None:
                 return _same(existing, amount)

@@ -131,7 +131,7 @@ async def recent_refunds(limit: int = 20) -> list[RefundRow]:
             reason=r.reason,
             created_at=r.created_at,
             kind=str(r.payment.kind),
-            payable_id=r.payment.payable_id,
+            payable_id=r.payment.purchase_id,
             merchant_name=r.payment.merchant.name or {},
         )
         for r in refunds
