@@ -32,6 +32,8 @@ from payments.interfaces import (
     StartedPayment,
 )
 from payments.models import Payment
+from payments.split import split, whole_amount
+from payments.split_store import store_split
 from payments.types import PaymentState
 
 if TYPE_CHECKING:
@@ -104,6 +106,11 @@ async def record_store_payment(
                 state=PaymentState.SUCCEEDED,
                 idempotency_key=key,
             )
+            percent = city.commission[target.vertical]
+            shares = split(
+                whole_amount(record.amount), merchant_id=target.merchant_id, percent=percent
+            )
+            await store_split(payment, shares)
             await ledger.record_store_payment(payment)
     except IntegrityError:  # recorded by someone else at the same moment
         return await Payment.get(idempotency_key=key)

@@ -37,6 +37,20 @@ class LineLike(Protocol):
 
 
 @dataclass(frozen=True)
+class PricedLine:
+    """A line as the split reads it, for callers that hold an amount rather than a payable."""
+
+    kind: LineKind
+    amount: int
+    funded_by: FundedBy = FundedBy.NONE
+
+
+def whole_amount(amount: int) -> tuple[PricedLine]:
+    """`amount` as one item line: what a payment priced as a single total splits as."""
+    return (PricedLine(LineKind.ITEM, amount),)
+
+
+@dataclass(frozen=True)
 class ThirdParty:
     """A party paid out of the platform's commission (a promoter), with what it is owed."""
 

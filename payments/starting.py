@@ -43,6 +43,8 @@ from payments.interfaces import (
 from payments.keys import payment_key
 from payments.models import MerchantPayoutAccount, Payment
 from payments.payables import HELD, PENDING, Target
+from payments.split import split, whole_amount
+from payments.split_store import store_split
 from payments.types import PAID, PaymentState
 
 if TYPE_CHECKING:
@@ -159,7 +161,7 @@ async def _attempt(city: City, provider: str, target: Target) -> Payment:
     key = payment_key(target.kind, target.id, number)
     amount = int(target.record.amount)
     try:
-        return await Payment.create(
+        payment = await Payment.create(
             kind=target.kind,
             resident_id=target.resident_id,
             merchant_id=target.merchant_id,
@@ -174,6 +176,10 @@ async def _attempt(city: City, provider: str, target: Target) -> Payment:
         )
     except IntegrityError:  # the same attempt started by a concurrent click
         return await Payment.get(idempotency_key=key)
+    percent = city.commission[target.vertical]
+    shares = split(whole_amount(amount), merchant_id=target.merchant_id, percent=percent)
+    await store_split(payment, shares)
+    return payment
 
 
 async def _pay_at_store(

@@ -116,7 +116,16 @@ async def test_reconcile_names_what_disagrees(db: str, city, provider) -> None:
     }
     await LedgerEntry.filter(account=A.REFUNDS).delete()
     await LedgerEntry.create(
-        transaction="broken:1", line=0, account=A.REFUNDS, payment=payment, amount=7, currency="CNY"
+        transaction="broken:1",
+        line=0,
+        account=A.REFUNDS,
+        source_kind="payment",
+        source_id=payment.id,
+        party_kind="resident",
+        party_id=payment.resident_id,
+        payment=payment,
+        amount=7,
+        currency="CNY",
     )
     scopes = {d.scope for d in await reconcile()}
     assert {"ledger", "transaction broken:1"} <= scopes
