@@ -394,7 +394,8 @@ def _as_fee_says(payment: Payment, paid: list[PaidShare]) -> list[PaidShare]:
 
 async def _expected() -> tuple[dict[Key, int], list[Discrepancy]]:
     """What each account should hold per merchant and party, from the payments, refunds and
-    splits alone; and each split that does not add up to its payment."""
+    splits alone; and each split that does not add up to its payment, and each payment whose
+    refunded amount is not the sum of its refunds."""
     from payments.pay_at_store import PROVIDER_NAME as STORE
 
     want: dict[Key, int] = defaultdict(int)
@@ -425,6 +426,17 @@ async def _expected() -> tuple[dict[Key, int], list[Discrepancy]]:
     for r in await Refund.filter(state=RefundState.SUCCEEDED).prefetch_related("payment"):
         refunded[r.payment.id] += r.amount
         by_id[r.payment.id] = r.payment
+    for p in payments:  # a cache of the refunds, which decides what can still be refunded
+        if p.refunded_amount != refunded.get(p.id, 0):
+            found.append(
+                Discrepancy(
+                    f"payment {p.id}",
+                    "refunded_amount",
+                    p.currency,
+                    refunded.get(p.id, 0),
+                    p.refunded_amount,
+                )
+            )
     for payment_id, total in refunded.items():
         p = by_id[payment_id]
         m, c = p.merchant_id, p.currency  # type: ignore[attr-defined]

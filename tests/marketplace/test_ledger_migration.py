@@ -73,7 +73,9 @@ class Old:
             list(row.values()),
         )
 
-    async def payment(self, id: int, ready, *, amount: int, fee: int, store: bool) -> None:
+    async def payment(
+        self, id: int, ready, *, amount: int, fee: int, store: bool, refunded: int = 0
+    ) -> None:
         booking = isinstance(ready.record, Booking)
         await self.insert(
             "payments",
@@ -90,8 +92,8 @@ class Old:
                 "amount": amount,
                 "currency": "CNY",
                 "application_fee": fee,
-                "state": "succeeded",
-                "refunded_amount": 0,
+                "state": "partially_refunded" if refunded else "succeeded",
+                "refunded_amount": refunded,
                 "refund_owed": False,
                 "idempotency_key": f"payment-{id}",
                 "created_at": self.at(),
@@ -150,7 +152,7 @@ async def _fill_at_0008(city) -> dict[str, Any]:
     store = await held_booking(city, price=8850, key="booking-key-2")
     old = Old()
     # a booking paid online, refunded 3333 then 1
-    await old.payment(1, cleaning, amount=12000, fee=1440, store=False)
+    await old.payment(1, cleaning, amount=12000, fee=1440, store=False, refunded=3334)
     m1 = cleaning.merchant_id
     await old.post(
         "payment:1",

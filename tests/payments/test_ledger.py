@@ -403,3 +403,13 @@ def test_no_code_changes_or_deletes_ledger_entries() -> None:
                 creates.append(str(rel))
     assert offenders == []
     assert creates == [str(Path("payments/ledger.py"))]
+
+
+async def test_a_refunded_amount_that_is_not_the_sum_of_refunds_is_reported(db: str, city) -> None:
+    ready = await held_booking(city)
+    payment = await _tender(ready, [_item(10000)])
+    await _refund(payment, 2500, 1)
+    assert await reconcile() == []
+    await Payment.filter(id=payment.id).update(refunded_amount=2000)
+    found = [(d.scope, d.what, d.expected, d.actual) for d in await reconcile()]
+    assert found == [(f"payment {payment.id}", "refunded_amount", 2500, 2000)]
