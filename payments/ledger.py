@@ -31,7 +31,7 @@ module has no such path, the model refuses it, and PostgreSQL refuses it with a 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tortoise.functions import Sum
@@ -357,12 +357,7 @@ async def reconcile() -> list[Discrepancy]:
     ]
     expected, split_found = await _expected()
     found += split_found
-    views = (
-        (lambda k: (f"merchant {k[0]}", k[2], k[3])),
-        (lambda k: (f"party {k[1]}", k[2], k[3])),
-        (lambda k: ("city", k[2], k[3])),
-    )
-    for view in views:
+    for view in (_per_merchant, _per_party, _per_city):
         want, got = _grouped(expected, view), _grouped(actual, view)
         for key in sorted(set(want) | set(got)):
             if want.get(key, 0) != got.get(key, 0):
@@ -370,8 +365,24 @@ async def reconcile() -> list[Discrepancy]:
     return found
 
 
-def _grouped(amounts: dict[Key, int], view) -> dict[tuple[str, str, str], int]:  # type: ignore[no-untyped-def]
-    out: dict[tuple[str, str, str], int] = defaultdict(int)
+# (scope, account, currency): how `reconcile` compares expected and actual balances
+View = tuple[str, str, str]
+
+
+def _per_merchant(key: Key) -> View:
+    return (f"merchant {key[0]}", key[2], key[3])
+
+
+def _per_party(key: Key) -> View:
+    return (f"party {key[1]}", key[2], key[3])
+
+
+def _per_city(key: Key) -> View:
+    return ("city", key[2], key[3])
+
+
+def _grouped(amounts: dict[Key, int], view: Callable[[Key], View]) -> dict[View, int]:
+    out: dict[View, int] = defaultdict(int)
     for key, amount in amounts.items():
         out[view(key)] += amount
     return {k: v for k, v in out.items() if v}
@@ -381,14 +392,15 @@ def _as_fee_says(payment: Payment, paid: list[PaidShare]) -> list[PaidShare]:
     """The split with the merchant's share as the payment's fee leaves it (what the provider was
     told), and the platform's commission what the fee leaves after the other shares: a payment
     whose fee and split disagree then shows in the merchant's and the platform's accounts."""
-    merchant = payment.amount - payment.application_fee
-    others = sum(s.amount for s in paid if s.share not in (ShareKind.MERCHANT,))
-    commission = sum(s.amount for s in paid if s.share is ShareKind.PLATFORM_COMMISSION)
-    out = [PaidShare(ShareKind.MERCHANT, _merchant(payment), merchant)]
-    out += [s for s in paid if s.share not in (ShareKind.MERCHANT, ShareKind.PLATFORM_COMMISSION)]
-    fee_commission = commission + payment.application_fee - others
-    if fee_commission or any(s.share is ShareKind.PLATFORM_COMMISSION for s in paid):
-        out.append(PaidShare(ShareKind.PLATFORM_COMMISSION, PLATFORM, fee_commission))
+    own = (ShareKind.MERCHANT, ShareKind.PLATFORM_COMMISSION)
+    rest = [s for s in paid if s.share not in own]  # subsidy and third parties, as stored
+    commission = payment.application_fee - sum(s.amount for s in rest)
+    out = [
+        PaidShare(ShareKind.MERCHANT, _merchant(payment), payment.amount - payment.application_fee)
+    ]
+    out += rest
+    if commission or any(s.share is ShareKind.PLATFORM_COMMISSION for s in paid):
+        out.append(PaidShare(ShareKind.PLATFORM_COMMISSION, PLATFORM, commission))
     return out
 
 
