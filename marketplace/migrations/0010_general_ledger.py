@@ -200,6 +200,20 @@ class DescribeField(ops.AlterField):
         return None
 
 
+class AddColumn(ops.AddField):
+    """AddField whose reverse on SQLite drops the column in place (SQLite 3.35+): Tortoise's
+    SQLite remove_field rebuilds the table and would drop its unique (transaction, line)."""
+
+    async def database_backward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
+        if state_editor is None:
+            return
+        client = state_editor.client
+        if client.capabilities.dialect != "sqlite":
+            await super().database_backward(app_label, old_state, new_state, state_editor)
+            return
+        await client.execute_script(f'ALTER TABLE "{TABLE}" DROP COLUMN "{self.name}"')
+
+
 class Migration(migrations.Migration):
     dependencies = [("taocity", "0009_payables")]
 
@@ -220,22 +234,18 @@ class Migration(migrations.Migration):
                 max_length=24,
             ),
         ),
-        ops.AddField(
+        AddColumn(
             model_name="LedgerEntry",
             name="source_kind",
             field=fields.CharField(max_length=24, null=True),
         ),
-        ops.AddField(
-            model_name="LedgerEntry", name="source_id", field=fields.BigIntField(null=True)
-        ),
-        ops.AddField(
+        AddColumn(model_name="LedgerEntry", name="source_id", field=fields.BigIntField(null=True)),
+        AddColumn(
             model_name="LedgerEntry",
             name="party_kind",
             field=fields.CharEnumField(enum_type=PartyKind, max_length=16, null=True),
         ),
-        ops.AddField(
-            model_name="LedgerEntry", name="party_id", field=fields.BigIntField(null=True)
-        ),
+        AddColumn(model_name="LedgerEntry", name="party_id", field=fields.BigIntField(null=True)),
         ops.RunPython(backfill, ops.RunPython.noop),
         SetNullability("LedgerEntry", TABLE, FINAL_FIELDS),
         ops.AddIndex(model_name="LedgerEntry", index=Index(fields=["source_kind", "source_id"])),

@@ -4,7 +4,8 @@ A database is migrated to 0008 and filled as the code of that time left it: a pa
 refunded in two parts, an order paid at the store, and an order whose refund was reported done
 and later failed (a reversal), with their payments, refunds and ledger entries written in that
 schema. After the remaining migrations every entry names its source and party, the books
-reconcile, an entry can have no payment, and PostgreSQL refuses to change one.
+reconcile, an entry can have no payment, and PostgreSQL refuses to change one; migrating back
+before 0010 and forward again changes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tests.payments.conftest import held_booking, held_order
 from tests.support.bookables import NOW
 
 BEFORE = "taocity.0008_accounts_signup_attempts"
+AFTER_0009 = "taocity.0009_payables"  # the migration before 0010
 A = LedgerAccount
 
 
@@ -237,6 +239,18 @@ async def test_ledger_entries_are_carried_into_the_general_ledger(scratch_url: s
             }[e.account]
             assert (str(e.party_kind), e.party_id) == party
             assert e.merchant_id == ready.merchant_id
+        assert await ledger.reconcile() == []
+    finally:
+        await database.close_db()
+
+    # back to 0009 and forward again: the same entries, the same constraints
+    await run_migrations(config=database.tortoise_config(scratch_url), target=AFTER_0009)
+    await Tortoise.close_connections()
+    assert await database.migrate(scratch_url) == ["taocity.0010_general_ledger"]
+
+    await database.init_db(scratch_url)
+    try:
+        assert await LedgerEntry.all().count() == filled["entries"]
         assert await ledger.reconcile() == []
 
         # the payment link is optional now, and the unique (transaction, line) kept
