@@ -47,11 +47,19 @@ def fee_refunded(fee: int, amount: int, refunded: int) -> int:
     share, rounded half up. Each refund returns the difference between this figure after and
     before it, so however a payment is refunded in parts, a full refund returns the whole fee
     and the parts always add up to this figure."""
+    return share_refunded(fee, amount, refunded)
+
+
+def share_refunded(share: int, amount: int, refunded: int) -> int:
+    """`fee_refunded` for any party's share of a payment, a negative one (a platform subsidy)
+    included: the share's part of `refunded`, rounded half away from zero, the whole share once
+    everything is refunded. The merchant's share is not computed this way but takes the rest,
+    so the shares given back always add up to the refund exactly."""
     if amount <= 0 or refunded <= 0:
         return 0
     if refunded >= amount:
-        return fee
+        return share
     with localcontext() as exact_math:
         exact_math.prec = 60
-        share = Decimal(fee) * Decimal(refunded) / Decimal(amount)
-        return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        part = Decimal(share) * Decimal(refunded) / Decimal(amount)
+        return int(part.quantize(Decimal(1), rounding=ROUND_HALF_UP))

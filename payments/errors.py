@@ -13,6 +13,14 @@ class UnbalancedTransaction(MarketplaceError):
     status = 500
 
 
+class LedgerIsAppendOnly(MarketplaceError):
+    """A programming error: a ledger entry is never changed or deleted; a mistake is corrected
+    by posting a reversing transaction."""
+
+    code = "ledger_append_only"
+    status = 500
+
+
 class PayableNotFound(NotFound):
     """No such purchase, or somebody else's (which is not told)."""
 

@@ -8,9 +8,12 @@ provider's own reference, an event id per provider, and a ledger transaction's l
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
+from payments.errors import LedgerIsAppendOnly
 from payments.types import (
     EventOutcome,
     FundedBy,
@@ -156,17 +159,26 @@ class ProcessedEvent(Model):
 
 class LedgerEntry(Model):
     # One line of a balanced transaction. `transaction` is derived from our ids ("payment:17",
-    # "refund:4") and (transaction, line) is unique, so a transaction is posted once.
+    # "refund:4") and (transaction, line) is unique, so a transaction is posted once. Entries
+    # are only ever inserted (`payments.ledger.post`); on PostgreSQL a trigger refuses UPDATE
+    # and DELETE.
 
     id = fields.BigIntField(primary_key=True)
     transaction = fields.CharField(max_length=64, db_index=True)
     line = fields.IntField()
     account = fields.CharEnumField(LedgerAccount, max_length=24)
+    # what the transaction records: ("payment", 17), ("refund", 4), ("wallet_topup", 3), ...
+    source_kind = fields.CharField(max_length=24)
+    source_id = fields.BigIntField()
+    # whose balance the line moves; the platform has no id
+    party_kind = fields.CharEnumField(PartyKind, max_length=16)
+    party_id = fields.BigIntField(null=True)
+    # the merchant whose sale the entry concerns, for per-merchant reports (whoever the party)
     merchant = fields.ForeignKeyField(
         "taocity.Merchant", related_name="ledger_entries", null=True, on_delete=fields.RESTRICT
     )
     payment = fields.ForeignKeyField(
-        "taocity.Payment", related_name="ledger_entries", on_delete=fields.RESTRICT
+        "taocity.Payment", related_name="ledger_entries", null=True, on_delete=fields.RESTRICT
     )
     refund = fields.ForeignKeyField(
         "taocity.Refund", related_name="ledger_entries", null=True, on_delete=fields.RESTRICT
@@ -178,6 +190,15 @@ class LedgerEntry(Model):
     class Meta:
         table = "ledger_entries"
         unique_together = (("transaction", "line"),)
+        indexes = (("source_kind", "source_id"), ("party_kind", "party_id"))
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._saved_in_db:  # history is corrected by a reversing transaction, never edited
+            raise LedgerIsAppendOnly(f"ledger entry {self.id} cannot be changed")
+        await super().save(*args, **kwargs)
+
+    async def delete(self, *args: Any, **kwargs: Any) -> None:
+        raise LedgerIsAppendOnly(f"ledger entry {self.id} cannot be deleted")
 
 
 class MerchantPayoutAccount(Model):

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from tortoise.functions import Sum
 
 from marketplace.notices.services import atomic
-from payments.models import Payable, Payment, SplitShare
+from payments.models import Payable, Payment
 from payments.payables import lines_of
-from payments.split import Share, ShareKind, split
+from payments.split import Share, ShareKind, Split, split
+from payments.split_store import store_split
 from payments.types import PAID, PaymentState
 
 if TYPE_CHECKING:
@@ -94,18 +95,5 @@ async def create_tender(
             state=state,
             idempotency_key=idempotency_key,
         )
-        await SplitShare.bulk_create(
-            [
-                SplitShare(
-                    payment_id=payment.id,
-                    position=position,
-                    share=s.share.value,
-                    party_kind=s.party_kind,
-                    party_id=s.party_id,
-                    amount=s.amount,
-                    basis=s.basis[:120],
-                )
-                for position, s in enumerate(shares, 1)
-            ]
-        )
+        await store_split(payment, Split(amount_due=amount, shares=tuple(shares)))
     return payment

@@ -32,6 +32,12 @@ class LedgerAccount(StrEnum):
     MERCHANT_PAYABLE = "merchant_payable"  # what the platform owes a merchant (negative: is owed)
     REFUNDS = "refunds"  # plus everything given back to residents
     CASH_AT_STORE = "cash_at_store"  # cash a merchant took at the store and keeps
+    PLATFORM_SUBSIDY = "platform_subsidy"  # negative: what the platform paid in for a discount
+    PROMOTER_PAYABLE = "promoter_payable"  # what the platform owes a promoter (third party)
+    RESIDENT_WALLET = "resident_wallet"  # a resident's wallet balance, owed back to them
+    STORED_VALUE = "stored_value"  # value held on a resident's stored-value card
+    POINTS = "points"  # points a resident holds, at their money value
+    UNREDEEMED_VOUCHERS = "unredeemed_vouchers"  # vouchers sold and not yet used
 
 
 class EventOutcome(StrEnum):

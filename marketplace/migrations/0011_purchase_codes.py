@@ -65,7 +65,7 @@ async def keep_codes(apps, schema_editor) -> None:  # type: ignore[no-untyped-de
 
 
 class Migration(migrations.Migration):
-    dependencies = [("taocity", "0009_payables")]
+    dependencies = [("taocity", "0010_general_ledger")]
 
     initial = False
 
