@@ -29,6 +29,7 @@ from payments.models import LedgerEntry
 from payments.types import LedgerAccount, PartyKind
 from tests.payments.conftest import held_booking, held_order
 from tests.support.bookables import NOW
+from tests.support.schema_0008 import write_as_at_0008
 
 BEFORE = "taocity.0008_accounts_signup_attempts"
 AFTER_0009 = "taocity.0009_payables"  # the migration before 0010
@@ -207,12 +208,15 @@ async def _fill_at_0008(city) -> dict[str, Any]:
     }
 
 
-async def test_ledger_entries_are_carried_into_the_general_ledger(scratch_url: str, city) -> None:
+async def test_ledger_entries_are_carried_into_the_general_ledger(
+    scratch_url: str, city, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await database.ensure_postgis(scratch_url)
     await run_migrations(config=database.tortoise_config(scratch_url), target=BEFORE)
     await Tortoise.close_connections()
     await database.init_db(scratch_url)
     try:
+        write_as_at_0008(monkeypatch)
         filled = await _fill_at_0008(city)
     finally:
         await database.close_db()
@@ -246,7 +250,7 @@ async def test_ledger_entries_are_carried_into_the_general_ledger(scratch_url: s
     # back to 0009 and forward again: the same entries, the same constraints
     await run_migrations(config=database.tortoise_config(scratch_url), target=AFTER_0009)
     await Tortoise.close_connections()
-    assert await database.migrate(scratch_url) == ["taocity.0010_general_ledger"]
+    assert (await database.migrate(scratch_url))[0] == "taocity.0010_general_ledger"
 
     await database.init_db(scratch_url)
     try:

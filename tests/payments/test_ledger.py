@@ -19,6 +19,7 @@ from payments.events import apply_event
 from payments.ledger import Line, Party, Source, balances, reconcile
 from payments.models import LedgerEntry, Payment, Refund, SplitShare
 from payments.pay_at_store import PayAtStoreProvider, record_store_payment
+from payments.payables import payable_of
 from payments.refunds import request_refund
 from payments.split import PricedLine, ThirdParty, split
 from payments.split_store import store_split
@@ -156,8 +157,7 @@ async def _tender(ready, lines, *, percent: int = 12, third_parties=()) -> Payme
         lines, merchant_id=ready.merchant_id, percent=percent, third_parties=third_parties
     )
     payment = await Payment.create(
-        kind="booking",
-        booking_id=ready.id,
+        payable=await payable_of("booking", ready.id),
         resident_id=ready.resident.id,
         merchant_id=ready.merchant_id,
         provider="fake",
@@ -290,6 +290,7 @@ async def test_every_entry_names_its_source_and_party(db: str, city, provider) -
             assert (e.source_kind, e.source_id) == ("payment", payment.id)
 
 
+@pytest.mark.ledger_left_unbalanced
 async def test_money_with_no_payment_posts_and_reconcile_reports_what_no_source_explains(
     db: str, city
 ) -> None:
@@ -324,6 +325,7 @@ async def test_money_with_no_payment_posts_and_reconcile_reports_what_no_source_
         )
 
 
+@pytest.mark.ledger_left_unbalanced
 async def test_a_split_that_disagrees_with_its_payment_is_reported(db: str, city) -> None:
     ready = await held_booking(city)
     payment = await _tender(ready, [_item(10000)])
@@ -406,6 +408,7 @@ def test_no_code_changes_or_deletes_ledger_entries() -> None:
     assert creates == [str(Path("payments/ledger.py"))]
 
 
+@pytest.mark.ledger_left_unbalanced
 async def test_a_refunded_amount_that_is_not_the_sum_of_refunds_is_reported(db: str, city) -> None:
     ready = await held_booking(city)
     payment = await _tender(ready, [_item(10000)])
