@@ -42,6 +42,7 @@ from payments.errors import UnbalancedTransaction
 from payments.models import LedgerEntry, Payment, Refund, SplitShare
 from payments.split import ShareKind
 from payments.types import PAID, LedgerAccount, PartyKind, RefundState
+from payments.types import STORE_PROVIDER as STORE
 
 A = LedgerAccount
 P = PartyKind
@@ -408,8 +409,6 @@ async def _expected() -> tuple[dict[Key, int], list[Discrepancy]]:
     """What each account should hold per merchant and party, from the payments, refunds and
     splits alone; and each split that does not add up to its payment, and each payment whose
     refunded amount is not the sum of its refunds."""
-    from payments.pay_at_store import PROVIDER_NAME as STORE
-
     want: dict[Key, int] = defaultdict(int)
     found: list[Discrepancy] = []
     payments = await Payment.filter(state__in=list(PAID))

@@ -32,12 +32,12 @@ from payments.keys import payable_key
 from payments.models import Payment
 from payments.payables import payable_of
 from payments.tenders import create_tender, paid_so_far
-from payments.types import PaymentState
+from payments.types import STORE_PROVIDER, PaymentState
 
 if TYPE_CHECKING:
     from marketplace.city import City
 
-PROVIDER_NAME = "pay_at_store"
+PROVIDER_NAME = STORE_PROVIDER
 
 
 class PayAtStoreProvider:

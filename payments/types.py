@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# the tender paid at the store: the merchant keeps the cash and owes the commission
+STORE_PROVIDER = "pay_at_store"
+
 
 class PaymentState(StrEnum):
     STARTED = "started"  # created on our side; the provider may or may not have it yet

@@ -7,10 +7,6 @@ purchase domains (bookings, orders, redeem, and those to come), which may use pa
 and the app assembly (app, asgi, cli, serving, worker, demo, migrations), which only tests and
 other assembly modules import. A unit may import its own layer or the ones below, never one
 above, and no units (nor modules, inside a package) import each other in a circle.
-
-`KNOWN_VIOLATIONS`, `KNOWN_CYCLES` and `KNOWN_MODULE_CYCLES` hold what the code still does
-wrong; each entry must still happen (so the lists only shrink): once a change removes one,
-delete its entry here.
 """
 
 from __future__ import annotations
@@ -20,16 +16,6 @@ import pytest
 from tests.support import import_graph
 from tests.support.import_graph import Import
 from tests.support.layers import LAYER_OF, LAYERS, PURCHASE_DOMAINS, RANK
-
-# (importer, imported) edges that break the layering today. Payments still reaches into the
-# purchases it is paid for; the adapters that replace those imports remove these.
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset()
-KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset()
-
-# the ledger and pay at store call each other; the general ledger's posting removes it
-KNOWN_MODULE_CYCLES: frozenset[frozenset[str]] = frozenset(
-    {frozenset({"payments.ledger", "payments.pay_at_store"})}
-)
 
 IMPORTS = import_graph.imports()
 EDGES = import_graph.graph(IMPORTS)
@@ -60,10 +46,7 @@ def test_a_layer_imports_nothing_above_it(layer: str) -> None:
     found = [
         imp
         for imp in IMPORTS
-        if LAYER_OF.get(imp.importer) == layer
-        and imp.imported in LAYER_OF
-        and _above(imp)
-        and (imp.importer, imp.imported) not in KNOWN_VIOLATIONS
+        if LAYER_OF.get(imp.importer) == layer and imp.imported in LAYER_OF and _above(imp)
     ]
     above = [name for name in LAYERS if RANK[name] > RANK[layer]]
     assert not found, _report(found, f"{layer} must not import {', '.join(above)}")
@@ -72,11 +55,7 @@ def test_a_layer_imports_nothing_above_it(layer: str) -> None:
 def test_payments_imports_no_purchase_domain() -> None:
     """Said on its own because it is the rule that keeps a new kind of purchase out of payments."""
     found = [
-        imp
-        for imp in IMPORTS
-        if imp.importer == "payments"
-        and imp.imported in PURCHASE_DOMAINS
-        and (imp.importer, imp.imported) not in KNOWN_VIOLATIONS
+        imp for imp in IMPORTS if imp.importer == "payments" and imp.imported in PURCHASE_DOMAINS
     ]
     assert not found, _report(found, "payments must not import a purchase domain")
 
@@ -100,35 +79,15 @@ def _cycle_report(
 
 
 def test_no_import_cycles_between_units() -> None:
-    found = [c for c in import_graph.cycles(EDGES) if frozenset(c) not in KNOWN_CYCLES]
+    found = import_graph.cycles(EDGES)
     assert not found, _cycle_report(found, EDGES, "packages")
 
 
 def test_no_import_cycles_between_modules() -> None:
     """Inside a package too: two modules that need each other are one module, or share a
     third below both."""
-    found = [
-        c for c in import_graph.cycles(MODULE_EDGES) if frozenset(c) not in KNOWN_MODULE_CYCLES
-    ]
+    found = import_graph.cycles(MODULE_EDGES)
     assert not found, _cycle_report(found, MODULE_EDGES, "modules")
-
-
-def test_known_violations_still_happen() -> None:
-    """The lists only shrink: a violation that is gone must leave KNOWN_VIOLATIONS."""
-    gone = sorted(edge for edge in KNOWN_VIOLATIONS if edge[1] not in EDGES.get(edge[0], {}))
-    assert not gone, f"no longer imported, delete from KNOWN_VIOLATIONS: {gone}"
-
-
-def test_known_cycles_still_happen() -> None:
-    cycles = {frozenset(cycle) for cycle in import_graph.cycles(EDGES)}
-    gone = sorted(sorted(cycle) for cycle in KNOWN_CYCLES if cycle not in cycles)
-    assert not gone, f"no longer a cycle, delete from KNOWN_CYCLES: {gone}"
-
-
-def test_known_module_cycles_still_happen() -> None:
-    cycles = {frozenset(cycle) for cycle in import_graph.cycles(MODULE_EDGES)}
-    gone = sorted(sorted(cycle) for cycle in KNOWN_MODULE_CYCLES if cycle not in cycles)
-    assert not gone, f"no longer a cycle, delete from KNOWN_MODULE_CYCLES: {gone}"
 
 
 def test_the_reader_sees_function_local_imports() -> None:
