@@ -1,5 +1,5 @@
 """What residents are told about their money, in the words of the translation catalogs
-(`payments.wording`)."""
+(`marketplace.notices.texts`)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from babel.numbers import format_currency
 from listings.money import minor_units_to_decimal
 from marketplace.accounts.models import Account
 from marketplace.notices.services import notify
+from marketplace.notices.texts import say
 from payments.models import Payment
 from payments.purchase_kinds import Purchase, PurchaseKind
-from payments.wording import N_, say
 
 if TYPE_CHECKING:
     from marketplace.city import City
 
 
-REFUNDED_LATE_TITLE = N_("Paid after the hold ended, refunded in full: %(name)s")
-REFUNDED_LATE_BODY = N_(
+# message ids of the catalogs (web/locale/*/LC_MESSAGES/messages.po)
+REFUNDED_LATE_TITLE = "Paid after the hold ended, refunded in full: %(name)s"
+REFUNDED_LATE_BODY = (
     "Your payment of %(amount)s arrived after the place was released; we have started a full "
     "refund."
 )

@@ -30,6 +30,8 @@ class Summary:
     commission: int = 0
     refunds: int = 0
     payable: int = 0  # negative: the merchant owes commission on store payments
+    subsidy: int = 0  # what the platform paid in where its coupons exceeded its commission
+    promoters: int = 0  # owed to promoters out of the platform's commission
 
     @property
     def online(self) -> int:
@@ -43,6 +45,8 @@ class Summary:
             commission=by_account.get(A.PLATFORM_COMMISSION.value, 0),
             refunds=by_account.get(A.REFUNDS.value, 0),
             payable=by_account.get(A.MERCHANT_PAYABLE.value, 0),
+            subsidy=-by_account.get(A.PLATFORM_SUBSIDY.value, 0),
+            promoters=by_account.get(A.PROMOTER_PAYABLE.value, 0),
         )
 
 

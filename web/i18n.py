@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import cache
-from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from starlette.requests import HTTPConnection
+
+from marketplace.notices.texts import compile_catalog
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
@@ -40,15 +39,7 @@ def babel_locale(locale: str) -> Locale:
 
 
 def load_translations(locale: str, directory: Path = LOCALE_DIR) -> NullTranslations:
-    path = directory / catalog_dir_name(locale) / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.is_file():
-        return NullTranslations()
-    with path.open("rb") as po:
-        catalog = read_po(po, locale=catalog_dir_name(locale), domain=DOMAIN)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(fp=compiled, domain=DOMAIN)
+    return compile_catalog(directory / catalog_dir_name(locale) / "LC_MESSAGES" / f"{DOMAIN}.po")
 
 
 def negotiate(requested: str | None, supported: Iterable[str]) -> str | None:

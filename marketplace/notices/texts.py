@@ -25,24 +25,37 @@ DOMAIN = "messages"
 Value = Callable[[str], object] | object
 
 
+def compile_catalog(path: Path) -> NullTranslations:
+    """One `.po` file compiled in memory (no build step); empty when there is none. The one
+    reader of the catalogs: pages (web.i18n) and notices alike."""
+    if not path.is_file():
+        return NullTranslations()
+    name = path.parents[1].name  # "zh_CN"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=name, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(fp=compiled, domain=DOMAIN)
+
+
 @cache
 def catalogs() -> dict[str, NullTranslations]:
     """Locale tag ("zh-CN") -> its compiled catalog."""
-    found: dict[str, NullTranslations] = {}
-    for path in sorted(CATALOG_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        name = path.parents[1].name
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=name, domain=DOMAIN)
-        compiled = BytesIO()
-        write_mo(compiled, catalog)
-        compiled.seek(0)
-        found[name.replace("_", "-")] = Translations(fp=compiled, domain=DOMAIN)
-    return found
+    return {
+        path.parents[1].name.replace("_", "-"): compile_catalog(path)
+        for path in sorted(CATALOG_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    }
 
 
 def translated(message: str, locale: str) -> str:
     translations = catalogs().get(locale)
     return message if translations is None else translations.gettext(message)
+
+
+def say(message: str, locale: str, **values: str) -> str:
+    """`message` in `locale` (the id itself where no catalog has it), `%(name)s` filled."""
+    return translated(message, locale) % values
 
 
 def texts(message: str, **values: Value) -> dict[str, str]:

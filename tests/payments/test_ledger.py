@@ -12,7 +12,7 @@ import pytest
 from tortoise import connections
 from tortoise.exceptions import IntegrityError, OperationalError
 
-from payments import ledger
+from payments import ledger, reports
 from payments.commission import fee_refunded
 from payments.errors import LedgerIsAppendOnly, UnbalancedTransaction
 from payments.events import apply_event
@@ -220,6 +220,8 @@ async def test_a_platform_coupon_beyond_the_commission_posts_a_subsidy(db: str, 
     }
     assert await reconcile() == []
     assert (await balances())[("platform_subsidy", "CNY")] == -800
+    shown = await reports.total("CNY")  # the ops page's figures
+    assert (shown.gross, shown.commission, shown.subsidy, shown.payable) == (8000, 0, 800, 8800)
     # a full refund in two parts takes every share back exactly, the subsidy too
     await _refund(payment, 4001, 1)
     assert await reconcile() == []
@@ -247,6 +249,8 @@ async def test_a_promoter_is_paid_out_of_the_commission_and_gives_back_its_part(
     }
     assert await balances(party=Party(PartyKind.PROMOTER, p)) == {("promoter_payable", "CNY"): 300}
     assert await reconcile() == []
+    shown = await reports.total("CNY")
+    assert (shown.commission, shown.promoters, shown.subsidy) == (900, 300, 0)
 
     parts = [3333, 1, 2666, 4000]  # refunded in four parts: each share's parts add up to it
     for n, amount in enumerate(parts):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from marketplace.notices.texts import say
 from payments.notify import REFUNDED_LATE_BODY, REFUNDED_LATE_TITLE
-from payments.wording import say
 
 
 def test_notice_words_come_from_the_catalogs() -> None:
