@@ -203,7 +203,10 @@ class StripeProvider:
             data["description"] = payable.description
             if not payable.merchant_account:
                 raise PaymentError("This merchant cannot take online payments yet.")
-            data["application_fee_amount"] = payable.application_fee
+            # a platform coupon beyond the commission makes the platform's part negative: Stripe
+            # takes no fee then, and the subsidy stays owed to the merchant in the ledger
+            # (platform_subsidy against merchant_payable), paid with its payouts
+            data["application_fee_amount"] = max(payable.application_fee, 0)
             data["transfer_data"] = {"destination": payable.merchant_account}
         return data
 

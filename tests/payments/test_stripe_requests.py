@@ -124,6 +124,21 @@ async def test_an_order_carries_its_own_reference(
     assert "payment_method_options[wechat_pay][client]" not in call.form
 
 
+async def test_a_subsidised_payment_takes_no_fee_rather_than_a_negative_one(
+    provider: StripeProvider, recorder: StripeRecorder
+) -> None:
+    # 10000 at 12 % with a platform coupon of 2000: the split gives the merchant 8800 of 8000
+    await provider.start_payment(
+        booking(amount=8000, application_fee=-800),
+        idempotency_key="booking-42-pay-1",
+        urls=URLS,
+        methods=["card"],
+    )
+    [call] = recorder.requests
+    assert call.form["payment_intent_data[application_fee_amount]"] == "0"
+    assert call.form["line_items[0][price_data][unit_amount]"] == "8000"
+
+
 async def test_unknown_method_or_no_connected_account_is_refused_before_calling_stripe(
     provider: StripeProvider, recorder: StripeRecorder
 ) -> None:
