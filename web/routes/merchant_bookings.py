@@ -30,8 +30,10 @@ from web.auth import require_account
 from web.i18n import N_, request_locale, translator
 from web.purchase_http import cancel_from
 from web.purchase_names import PageNames, names_for
-from web.reasons import Translate, translate_reason
+from web.reasons import Translate
+from web.routes import merchant_refusals as refusals
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
+from web.routes.merchant_refusals import refused
 
 B = BookingState
 STATE_TEXT: dict[str, str] = {
@@ -54,47 +56,12 @@ FILTERS: tuple[tuple[str, str, tuple[BookingState, ...]], ...] = (
 )
 TABS = (("today", N_("For today")), ("upcoming", N_("Coming up")))
 
-# what redeem_code and the booking and order verbs say, in the reader's language
-REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), m)
-    for p, m in (
-        (
-            r"no booking or order of yours has this code",
-            N_("No booking or order of yours has this code. Check it with the customer."),
-        ),
-        (r"this code has already been used", N_("This code has already been used.")),
-        (r"is not a code.*", N_("That is not a code: 8 letters and digits, like 4K7B-9XH2.")),
-        (
-            r"this (booking|order) is (?P<state>\w+).*",
-            N_("This cannot be done now: it is “%(state)s”."),
-        ),
-        (
-            r"can be marked a no-show only once it has started",
-            N_("A booking can be marked a no-show only once it has started."),
-        ),
-        (
-            r"an? \w+ that is (?P<state>\w+) cannot become \w+",
-            N_("This cannot be done now: it is “%(state)s”."),
-        ),
-        (r"enter the resident's code.*", N_("Enter the customer's code to hand the order over.")),
-    )
-)
-
-
-def reason_text(_: Translate, reason: str, state_text: dict[str, str] | None = None) -> str:
-    names = {**STATE_TEXT, **(state_text or {})}
-    for pattern, message in REASONS:
-        if match := pattern.fullmatch(reason):
-            state = match.groupdict().get("state")
-            return _(message) % {"state": _(names.get(state, state)) if state else ""}
-    return translate_reason(_, reason)
-
 
 def error_text(
     _: Translate, exc: MarketplaceError, state_text: dict[str, str] | None = None
 ) -> str:
-    reasons = [e.reason for e in exc.errors] or [exc.message]
-    return " ".join(reason_text(_, r, state_text) for r in reasons)
+    """`exc` in the reader's words, a booking's states named as this queue names them."""
+    return refusals.error_text(_, exc, {**STATE_TEXT, **(state_text or {})})
 
 
 async def queue_merchant(request: Request) -> Merchant:
@@ -235,20 +202,6 @@ async def _refused(request: Request, exc: MarketplaceError, back: str) -> Respon
     if isinstance(exc, NotFound):
         raise exc
     return await refused(request, error_text(translator(request), exc), back, exc.status)
-
-
-async def refused(request: Request, message: str, back: str, status: int) -> Response:
-    """Why an action did not work, in the frame of the business whose queue it came from."""
-    merchant = None
-    # at most 9 digits: always an int32 merchant id
-    if match := re.match(r"/merchant/(\d{1,9})/", back):
-        account = await require_account(request)
-        merchant = await reads.get_merchant(account, int(match.group(1)))
-    nav = "orders" if "/orders" in back else "bookings"
-    context = {"message": message, "back": back}
-    return await merchant_page(
-        request, "merchant/refused.html", merchant, context, nav=nav, status_code=status
-    )
 
 
 async def booking_cancel(request: Request) -> Response:

@@ -29,13 +29,12 @@ from web.purchase_names import PageNames, names_for
 from web.routes.merchant_bookings import (
     bookings_page,
     code_box,
-    error_text,
     pick_merchant,
     queue_merchant,
-    refused,
     today_in,
 )
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
+from web.routes.merchant_refusals import error_text, refused
 
 O = OrderState  # noqa: E741
 ORDER_STATE_TEXT: dict[str, str] = {
