@@ -49,8 +49,8 @@ async def _answer(
     *,
     payment: dict[str, str | None] | None = None,
 ) -> Response:
-    await fetch_order_rows([order])
-    body: dict[str, object] = {"order": order_json(request, order, role)}
+    payables = await fetch_order_rows([order])
+    body: dict[str, object] = {"order": order_json(request, order, role, payables[order.id])}
     if payment is not None:
         body["payment"] = payment
     return JSONResponse(body, status_code=status)
@@ -67,8 +67,9 @@ async def place(request: Request) -> Response:
 async def my_orders(request: Request) -> Response:
     account = await require_account(request)
     rows = await resident_orders(account)
-    await fetch_order_rows(rows)
-    return JSONResponse({"orders": [order_json(request, o, ActorRole.RESIDENT) for o in rows]})
+    payables = await fetch_order_rows(rows)
+    answer = [order_json(request, o, ActorRole.RESIDENT, payables[o.id]) for o in rows]
+    return JSONResponse({"orders": answer})
 
 
 async def one_order(request: Request) -> Response:
