@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from marketplace.lifecycle import ActorRole
+from marketplace.orders.checkout import quote_order
 from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
@@ -22,6 +23,7 @@ from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import OrderAnswer, OrdersAnswer, fetch_order_rows, order_json
 from web.openapi import Operation
 from web.openapi import api_route as route
+from web.payable_json import PayableLineOut, lines_json, money
 from web.purchase_http import cancel_from, purchase_for
 from web.routes.bookings_api import CancelIn, ConfirmIn
 from web.routes.checkout_pages import WAITING, start_online, started_json
@@ -39,6 +41,15 @@ class AdvanceIn(BaseModel):
     state: Literal["preparing", "ready"] = Field(
         description="preparing (accepted) or ready; handing over needs the code (redeem)"
     )
+
+
+class QuoteOut(BaseModel):
+    """What placing the cart would charge now, priced by the same step as placing it."""
+
+    lines: list[PayableLineOut]
+    amount_due: int = Field(description="minor units")
+    amount_due_text: str
+    currency: str
 
 
 async def _answer(
@@ -62,6 +73,20 @@ async def place(request: Request) -> Response:
     wanted = parse_order_request(await read_json(request))
     order, created = await place_order(request.app.state.city, account, wanted, key)
     return await _answer(request, order, ActorRole.RESIDENT, 201 if created else 200)
+
+
+async def quote(request: Request) -> Response:
+    """The cart's lines and total from the one pricing step; nothing is held or kept."""
+    wanted = parse_order_request(await read_json(request), address_required=False)
+    priced = await quote_order(wanted)
+    return JSONResponse(
+        {
+            "lines": lines_json(request, priced.lines),
+            "amount_due": priced.amount_due,
+            "amount_due_text": money(request, priced.amount_due),
+            "currency": request.app.state.city.currency,
+        }
+    )
 
 
 async def my_orders(request: Request) -> Response:
@@ -127,6 +152,20 @@ routes: list[BaseRoute] = [
             "another body is a 409.",
         ),
         place,
+    ),
+    route(
+        Operation(
+            "POST",
+            f"{PREFIX}/orders/quote",
+            "What a cart would cost: its lines and amount due, holding nothing",
+            TAG,
+            body=OrderRequest,
+            response=QuoteOut,
+            errors=(409, 422),
+            description="The same body as placing an order; the delivery address may be left "
+            "out (it is checked when the order is placed). No Idempotency-Key: nothing is kept.",
+        ),
+        quote,
     ),
     route(_op("GET", f"{PREFIX}/orders", "My orders", response=OrdersAnswer, errors=()), my_orders),
     route(
