@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from geo.areas import pick_name
+from payments.payable_view import PayableView
 from payments.types import FundedBy, LineKind
 from web.i18n import request_locale
 from web.templating import format_money
@@ -58,3 +59,13 @@ def line_json(request: Request, line: PricedLine) -> dict[str, Any]:
 
 def lines_json(request: Request, lines: Iterable[PricedLine]) -> list[dict[str, Any]]:
     return [line_json(request, line) for line in lines]
+
+
+def payable_shown(request: Request, payable: PayableView) -> dict[str, Any]:
+    """What the pages' lines macro (`_payable.html`) draws of a payable."""
+    return {
+        "lines": lines_json(request, payable.lines),
+        "amount_due": payable.amount_due,
+        "paid": payable.paid,
+        "refunded": payable.refunded,
+    }

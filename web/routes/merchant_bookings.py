@@ -19,15 +19,17 @@ from listings.models import Merchant
 from marketplace import clock
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
-from marketplace.bookings.kind import BOOKINGS
+from marketplace.bookings.kind import BOOKING, BOOKINGS
 from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import services as orders
+from payments import payable_view
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.payable_json import payable_shown
 from web.purchase_http import cancel_from
 from web.purchase_names import PageNames, names_for
 from web.reasons import Translate
@@ -110,13 +112,17 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
     return {"redeemed": done, "code_form": "", "code_error": "", "code_back": back}
 
 
-def booking_row(booking: Booking, details: PageNames, locale: str) -> dict[str, Any]:
+def booking_row(
+    booking: Booking, details: PageNames, locale: str, payable: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a booking's card shows; `payable` (`payable_shown`) for its lines and amount."""
     offering_id = booking.offering_id  # type: ignore[attr-defined]
     what = details.offerings.get(offering_id) if offering_id else None
     targets = BOOKING_MACHINE.targets(BookingState(booking.state), ActorRole.MERCHANT)
     started = booking.starts_at <= clock.now()
     return {
         "booking": booking,
+        "payable": payable,
         "what": pick_name(what, locale) if what else "",
         "table": offering_id is None,
         "listing_name": pick_name(details.place_name(booking.listing_id), locale),  # type: ignore[attr-defined]
@@ -152,7 +158,8 @@ async def bookings_page(
         day = chosen or today
         found = await booking_queries.merchant_bookings(city, merchant.id, day=day, states=states)
     details = await names_for(found, residents=True)
-    rows = [booking_row(b, details, locale) for b in found]
+    payables = await payable_view.views(BOOKING, [b.id for b in found])
+    rows = [booking_row(b, details, locale, payable_shown(request, payables[b.id])) for b in found]
     days: list[tuple[date, list[dict[str, Any]]]] = []
     for row in rows:
         day_of = row["booking"].starts_at.astimezone(city.tz).date()
