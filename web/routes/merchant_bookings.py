@@ -25,6 +25,7 @@ from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import services as orders
+from marketplace.orders.kind import ORDER
 from payments import payable_view
 from payments.reports import recorded_at_store
 from web.auth import require_account
@@ -102,7 +103,13 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
                 order, _role = await orders.get_order(account, int(key[1:]))
                 details = await names_for(orders=[order], residents=True)
                 name = pick_name(details.place_name(order.listing_id), locale)  # type: ignore[attr-defined]
-                done = {"kind": "order", "order": order, "listing_name": name}
+                payable = await payable_view.view(ORDER, order.id)
+                done = {
+                    "kind": "order",
+                    "order": order,
+                    "listing_name": name,
+                    "amount_due": payable.amount_due if payable else 0,
+                }
         except MarketplaceError:
             done = None
     # a code entered on the upcoming or another day's tab comes back to that tab, where the

@@ -66,7 +66,8 @@ def _state(request: Request, order: Order) -> tuple[str, str]:
     return _(label), tone
 
 
-def list_row(request: Request, order: Order, names: PageNames) -> Row:
+def list_row(request: Request, order: Order, names: PageNames, amount_due: int) -> Row:
+    """A row of the resident's orders; `amount_due` is the order's payable's."""
     locale = request_locale(request)
     place = names.places.get(order.listing_id)  # type: ignore[attr-defined]
     lines = names.lines.get(order.id, [])
@@ -80,7 +81,7 @@ def list_row(request: Request, order: Order, names: PageNames) -> Row:
         label,
         tone,
         display_code(order.code) if order.state in SHOWS_CODE else "",
-        order.amount,
+        amount_due,
     )
 
 
