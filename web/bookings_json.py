@@ -209,7 +209,9 @@ def booking_json(
 def _line_json(request: Request, line: OrderLine, payable: PayableView) -> dict[str, Any]:
     """An order line with its price as the payable's line for that product says."""
     ref = f"offering:{line.offering_id}"  # type: ignore[attr-defined]
-    priced = next(p for p in payable.lines if p.kind is LineKind.ITEM and p.ref == ref)
+    priced = next((p for p in payable.lines if p.kind is LineKind.ITEM and p.ref == ref), None)
+    if priced is None:  # every order line was priced into one: a broken payable, not a guess
+        raise LookupError(f"{payable.reference} has no line for {ref}")
     return {
         "offering_id": line.offering_id,  # type: ignore[attr-defined]
         "name": pick_name(line.name or {}, request_locale(request)),
