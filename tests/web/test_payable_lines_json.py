@@ -1,5 +1,5 @@
-"""Bookings and orders answer their payable's lines and amount due as the checkout priced them;
-the amounts they always answered are the same figures, read from the payable."""
+"""Bookings and orders answer their payable's lines and amount due as the checkout priced them,
+and pages show the same lines; the amounts they always answered are read from the payable."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import httpx
 
 from marketplace.accounts.models import Account
 from tests.support.bookables import NEAR_HOME, shop_with_stock
+from tests.web.merchant_helpers import visible_text
 from tests.web.test_bookings_api import as_client, at, hold_body, local_day, staffed_cleaner
-from tests.web.test_orders_api import cart
+from tests.web.test_orders_api import cart, staffed_shop
 from web.bookings_json import BookingAnswer, OrderAnswer
 
 API = "/api/v1"
@@ -46,3 +47,22 @@ async def test_a_booking_answers_its_line(client: httpx.AsyncClient, resident: A
         ("item", 1, 12000)
     ]
     assert (booking.amount_due, booking.amount) == (12000, 12000)
+
+
+async def test_the_order_page_and_the_shops_queue_show_the_same_lines(
+    client: httpx.AsyncClient, resident: Account
+) -> None:
+    listing, offering, owner = await staffed_shop(stock=10)
+    me = await as_client(client, resident)
+    body = cart(listing.id, offering.id, 2, fulfilment="delivery", address=HOME)
+    order_id = (await me.post(f"{API}/orders", body, "payable-page-1")).json()["order"]["id"]
+    page = visible_text((await client.get(f"/me/orders/{order_id}")).text)
+    assert "阳山水蜜桃 一箱 × 2 ¥30.00" in page
+    assert "配送费 ¥5.00" in page and "合计 ¥35.00" in page
+    await me.post(f"{API}/orders/{order_id}/confirm", {"payment_mode": "pay_at_store"})
+
+    await as_client(client, owner)
+    merchant_id = listing.merchant_id  # type: ignore[attr-defined]
+    queue = (await client.get(f"/merchant/{merchant_id}/orders?state=new")).text
+    assert "阳山水蜜桃 一箱 × 2 ¥30.00" in visible_text(queue)
+    assert "配送费 ¥5.00" in visible_text(queue) and "合计 ¥35.00" in visible_text(queue)
