@@ -23,8 +23,11 @@ from marketplace.codes import display_code
 from marketplace.lifecycle import ActorRole
 from marketplace.orders.models import Order, OrderLine
 from marketplace.orders.types import ORDER_MACHINE, OrderState
+from payments import payable_view
+from payments.payable_view import PayableView
+from payments.types import LineKind
 from web.i18n import request_locale
-from web.templating import format_money
+from web.payable_json import PayableLineOut, lines_json, money
 
 BOOKING_CODE_STATES = frozenset(
     {BookingState.CONFIRMED, BookingState.COMPLETED, BookingState.NO_SHOW}
@@ -61,9 +64,14 @@ class _Shared(BaseModel):
     code: str | None = Field(description=CODE_TEXT)
     listing_id: int
     listing_name: str = Field(description="in the request's language")
-    amount: int = Field(description="minor units")
+    amount: int = Field(description="minor units: the amount due")
     currency: str
     amount_text: str
+    amount_due: int = Field(description="minor units: what the payable's lines add up to")
+    amount_due_text: str
+    payable_lines: list[PayableLineOut] = Field(
+        description="what is paid for, as priced: items, fees, price changes and who funds them"
+    )
     payment_mode: str | None
     hold_expires_at: str | None
     refund_due: int | None = Field(description="minor units, decided when cancelled")
@@ -139,13 +147,6 @@ def local_iso(request: Request, at: datetime | None) -> str | None:
     return at.astimezone(ZoneInfo(request.app.state.city.timezone)).isoformat()
 
 
-def money(request: Request, minor: int) -> str:
-    city = request.app.state.city
-    return format_money(
-        minor, request_locale(request), city.currency, city.minor_units, whole=False
-    )
-
-
 def slot_json(request: Request, slot: OpenSlot) -> dict[str, Any]:
     return {
         "offering_id": slot.offering_id,
@@ -156,18 +157,24 @@ def slot_json(request: Request, slot: OpenSlot) -> dict[str, Any]:
     }
 
 
-def _shared(request: Request, row: Booking | Order, role: ActorRole, show: bool) -> dict[str, Any]:
+def _shared(
+    request: Request, row: Booking | Order, role: ActorRole, show: bool, payable: PayableView
+) -> dict[str, Any]:
     locale = request_locale(request)
     refund = row.refund_due
+    due = payable.amount_due
     return {
         "id": row.id,
         "state": str(row.state),
         "code": display_code(row.code) if show and role is ActorRole.RESIDENT else None,
         "listing_id": row.listing_id,  # type: ignore[union-attr]
         "listing_name": pick_name(row.listing.name or {}, locale),
-        "amount": row.amount,
-        "currency": row.currency,
-        "amount_text": money(request, row.amount),
+        "amount": due,
+        "currency": payable.currency,
+        "amount_text": money(request, due),
+        "amount_due": due,
+        "amount_due_text": money(request, due),
+        "payable_lines": lines_json(request, payable.lines),
         "payment_mode": row.payment_mode,
         "hold_expires_at": local_iso(request, row.hold_expires_at),
         "refund_due": refund,
@@ -177,12 +184,14 @@ def _shared(request: Request, row: Booking | Order, role: ActorRole, show: bool)
     }
 
 
-def booking_json(request: Request, booking: Booking, role: ActorRole) -> dict[str, Any]:
-    """`booking` with its listing and offering fetched (`fetch_booking_rows`)."""
+def booking_json(
+    request: Request, booking: Booking, role: ActorRole, payable: PayableView
+) -> dict[str, Any]:
+    """`booking` with its listing and offering fetched and its payable (`fetch_booking_rows`)."""
     state = BookingState(booking.state)
     offering = booking.offering
     return {
-        **_shared(request, booking, role, state in BOOKING_CODE_STATES),
+        **_shared(request, booking, role, state in BOOKING_CODE_STATES, payable),
         "transitions": [t.value for t in BOOKING_MACHINE.targets(state, role)],
         "offering_id": booking.offering_id,  # type: ignore[attr-defined]
         "offering_name": pick_name(offering.name or {}, request_locale(request))
@@ -197,41 +206,53 @@ def booking_json(request: Request, booking: Booking, role: ActorRole) -> dict[st
     }
 
 
-def _line_json(request: Request, line: OrderLine) -> dict[str, Any]:
-    total = line.unit_price * line.quantity
+def _line_json(request: Request, line: OrderLine, payable: PayableView) -> dict[str, Any]:
+    """An order line with its price as the payable's line for that product says."""
+    ref = f"offering:{line.offering_id}"  # type: ignore[attr-defined]
+    priced = next((p for p in payable.lines if p.kind is LineKind.ITEM and p.ref == ref), None)
+    if priced is None:  # every order line was priced into one: a broken payable, not a guess
+        raise LookupError(f"{payable.reference} has no line for {ref}")
     return {
         "offering_id": line.offering_id,  # type: ignore[attr-defined]
         "name": pick_name(line.name or {}, request_locale(request)),
-        "quantity": line.quantity,
-        "unit_price": line.unit_price,
-        "amount": total,
-        "amount_text": money(request, total),
+        "quantity": priced.quantity,
+        "unit_price": priced.unit_amount,
+        "amount": priced.amount,
+        "amount_text": money(request, priced.amount),
     }
 
 
-def order_json(request: Request, order: Order, role: ActorRole) -> dict[str, Any]:
-    """`order` with its listing and lines fetched (`fetch_order_rows`)."""
+def order_json(
+    request: Request, order: Order, role: ActorRole, payable: PayableView
+) -> dict[str, Any]:
+    """`order` with its listing and lines fetched and its payable (`fetch_order_rows`)."""
     state = OrderState(order.state)
     targets = ORDER_MACHINE.targets(state, role)
     # handing over happens by entering the resident's code (redeem), not as a plain transition
     shown = [t.value for t in targets if t not in (OrderState.PICKED_UP, OrderState.DELIVERED)]
     lines = sorted(order.lines, key=lambda line: line.id)
     return {
-        **_shared(request, order, role, state in ORDER_CODE_STATES),
+        **_shared(request, order, role, state in ORDER_CODE_STATES, payable),
         "transitions": shown,
         "fulfilment": str(order.fulfilment),
-        "delivery_fee": order.delivery_fee,
+        "delivery_fee": payable.total(LineKind.FEE),
         "delivery_address": order.delivery_address,
         "note": order.note,
-        "lines": [_line_json(request, line) for line in lines],
+        "lines": [_line_json(request, line, payable) for line in lines],
     }
 
 
-async def fetch_booking_rows(bookings: list[Booking]) -> None:
-    if bookings:
-        await Booking.fetch_for_list(bookings, "listing", "offering")
+async def fetch_booking_rows(bookings: list[Booking]) -> dict[int, PayableView]:
+    """Fetch what `booking_json` shows of `bookings`; their payables by booking id."""
+    if not bookings:
+        return {}
+    await Booking.fetch_for_list(bookings, "listing", "offering")
+    return await payable_view.views("booking", [b.id for b in bookings])
 
 
-async def fetch_order_rows(orders: list[Order]) -> None:
-    if orders:
-        await Order.fetch_for_list(orders, "listing", "lines")
+async def fetch_order_rows(orders: list[Order]) -> dict[int, PayableView]:
+    """Fetch what `order_json` shows of `orders`; their payables by order id."""
+    if not orders:
+        return {}
+    await Order.fetch_for_list(orders, "listing", "lines")
+    return await payable_view.views("order", [o.id for o in orders])

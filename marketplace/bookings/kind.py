@@ -19,10 +19,14 @@ from marketplace.lifecycle import ActorRole
 from marketplace.purchases import engine
 from marketplace.purchases.kinds import Notice, PurchaseKind, Refund, register
 from marketplace.purchases.payment_mode import PaymentMode
+from payments.payables import payable_of
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import Account
     from marketplace.city import City
+
+
+BOOKING = "booking"  # the kind's name, in its codes and payables
 
 
 async def _release(booking: Booking) -> None:
@@ -39,18 +43,22 @@ async def _notify(booking: Booking, notice: Notice) -> None:
     )
 
 
-def _paid(booking: Booking) -> int:
-    """What the resident has paid online for this booking (pay-at-store pays nothing ahead)."""
+async def paid_ahead(booking: Booking) -> int:
+    """What the resident has paid online for this booking: once confirmed online, its
+    payable's amount due (pay-at-store pays nothing ahead)."""
     if booking.payment_mode == PaymentMode.ONLINE and booking.state == BookingState.CONFIRMED:
-        return booking.amount
+        return (await payable_of(BOOKING, booking.id)).amount_due
     return 0
 
 
-def _refund(city: City, booking: Booking, role: ActorRole, now: datetime) -> Refund:
-    """The refund the agreed policy gives, and the amount as the notice shows it."""
+async def cancellation_refund(
+    city: City, booking: Booking, role: ActorRole, now: datetime
+) -> Refund:
+    """The refund the agreed policy gives if `role` cancels at `now`, and the amount as the
+    notice shows it."""
     by_merchant = role is ActorRole.MERCHANT
     policy = policy_for(city, booking.cancellation_policy)
-    due = refund_amount(_paid(booking), booking.starts_at, now, policy, by_merchant)
+    due = refund_amount(await paid_ahead(booking), booking.starts_at, now, policy, by_merchant)
     amount = minor_units_to_decimal(due, city.currency)
     shown = format_currency(amount, city.currency, locale="zh_CN") if due else None
     return Refund(due, {"refund": shown})
@@ -76,7 +84,7 @@ async def complete(city: City, merchant: Account, booking: Booking, now: datetim
 
 BOOKINGS = register(
     PurchaseKind(
-        name="booking",
+        name=BOOKING,
         model=Booking,
         event_model=BookingEvent,
         event_field="booking",
@@ -92,7 +100,7 @@ BOOKINGS = register(
         releasing=RELEASING,
         release=_release,
         notify=_notify,
-        refund=_refund,
+        refund=cancellation_refund,
         notice_context=_context,
         redeem=complete,
         not_redeemable=lambda booking: f"this booking is {booking.state}, not confirmed",

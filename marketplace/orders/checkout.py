@@ -77,8 +77,9 @@ async def _products(listing: Listing, request: OrderRequest) -> dict[int, Offeri
     return found
 
 
-def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatLng | None, int]:
-    """The delivery point and fee, or (None, 0) for pickup."""
+def _delivery_fee(listing: Listing, request: OrderRequest) -> int:
+    """The fee for the way of getting the order chosen, refused when the shop does not offer
+    it. Where to deliver does not change the fee; it is checked when the order is placed."""
     attributes = listing.attributes or {}
     if request.fulfilment is Fulfilment.PICKUP:
         if not attributes.get("pickup", True):
@@ -86,12 +87,20 @@ def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatL
                 "fulfilment: this shop only delivers",
                 errors=[FieldError("fulfilment", "this shop only delivers")],
             )
-        return None, 0
+        return 0
     if not attributes.get("delivery") or listing.service_area is None:
         raise DeliveryUnavailable(
             "fulfilment: this shop does not deliver",
             errors=[FieldError("fulfilment", "this shop does not deliver")],
         )
+    return int(attributes.get("delivery_fee") or 0)
+
+
+def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatLng | None, int]:
+    """The delivery point and fee, or (None, 0) for pickup."""
+    fee = _delivery_fee(listing, request)
+    if request.fulfilment is Fulfilment.PICKUP:
+        return None, 0
     if request.address is None:
         raise DeliveryUnavailable(
             "address: is required for delivery", errors=[FieldError("address", "is required")]
@@ -100,7 +109,7 @@ def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatL
     if not listing.service_area.covers(Point(point.lng, point.lat)):
         reason = "lies outside this shop's delivery area"
         raise OutsideDeliveryArea(f"address: {reason}", errors=[FieldError("address", reason)])
-    return point, int(attributes.get("delivery_fee") or 0)
+    return point, fee
 
 
 # the delivery fee's line, in the words the order pages use for it
@@ -122,6 +131,15 @@ def price_order(products: dict[int, Offering], request: OrderRequest, fee: int) 
     if fee:
         items.append(Item(dict(DELIVERY_FEE_LABEL), 1, fee, None, LineKind.FEE))
     return price(items)
+
+
+async def quote_order(request: OrderRequest) -> Priced:
+    """What placing `request` would charge now, priced by the same step as placing it: no
+    stock is taken and nothing is kept. Refused as placing would refuse the cart (no such
+    product, too many, a way of getting it the shop does not offer)."""
+    listing = await _shop(request.listing_id)
+    products = await _products(listing, request)
+    return price_order(products, request, _delivery_fee(listing, request))
 
 
 async def _existing(resident: Account, key: str, digest: str) -> Order | None:

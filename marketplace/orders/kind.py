@@ -17,10 +17,14 @@ from marketplace.orders.types import ORDER_MACHINE, RELEASING, Fulfilment, Order
 from marketplace.purchases import engine
 from marketplace.purchases.kinds import Notice, PurchaseKind, Refund, register
 from marketplace.purchases.payment_mode import PaymentMode
+from payments.payables import payable_of
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import Account
     from marketplace.city import City
+
+
+ORDER = "order"  # the kind's name, in its codes and payables
 
 
 async def _release(order: Order) -> None:
@@ -35,15 +39,20 @@ async def _notify(order: Order, notice: Notice) -> None:
     await notices.order_changed(order)
 
 
-def _refund(city: City, order: Order, role: ActorRole, now: datetime) -> Refund:
+async def paid_ahead(order: Order) -> int:
+    """What the resident has paid online for this order: once it is past paying, its payable's
+    amount due (paying at pickup or on delivery pays nothing ahead)."""
+    if order.payment_mode == PaymentMode.ONLINE and order.state not in (
+        OrderState.HELD,
+        OrderState.PENDING_PAYMENT,
+    ):
+        return (await payable_of(ORDER, order.id)).amount_due
+    return 0
+
+
+async def cancellation_refund(city: City, order: Order, role: ActorRole, now: datetime) -> Refund:
     """Cancelling an order refunds whatever was paid online in full (goods, not time)."""
-    paid = (
-        order.amount
-        if order.payment_mode == PaymentMode.ONLINE
-        and order.state not in (OrderState.HELD, OrderState.PENDING_PAYMENT)
-        else 0
-    )
-    return Refund(paid)
+    return Refund(await paid_ahead(order))
 
 
 async def _redeem(city: City, merchant: Account, order: Order, now: datetime) -> Order:
@@ -68,7 +77,7 @@ async def hand_over(merchant: Account, order: Order, now: datetime) -> Order:
 
 ORDERS = register(
     PurchaseKind(
-        name="order",
+        name=ORDER,
         model=Order,
         event_model=OrderEvent,
         event_field="order",
@@ -84,7 +93,7 @@ ORDERS = register(
         releasing=RELEASING,
         release=_release,
         notify=_notify,
-        refund=_refund,
+        refund=cancellation_refund,
         redeem=_redeem,
         not_redeemable=lambda order: f"this order is {order.state}",
     )

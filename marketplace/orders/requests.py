@@ -34,7 +34,9 @@ class OrderRequest(BaseModel):
         return self.model_dump(mode="json")
 
 
-def parse_order_request(data: object) -> OrderRequest:
+def parse_order_request(data: object, *, address_required: bool = True) -> OrderRequest:
+    """`data` checked into an order request. A quote does not need the address yet: where to
+    deliver is checked when the order is placed, and the fee does not depend on it."""
     if not isinstance(data, dict):
         raise ValidationFailed.on("body", "must be a JSON object")
     try:
@@ -48,6 +50,6 @@ def parse_order_request(data: object) -> OrderRequest:
                 f"lines[{i}].offering_id", "appears twice; add up the quantity in one line"
             )
         seen.add(line.offering_id)
-    if request.fulfilment is Fulfilment.DELIVERY and request.address is None:
+    if address_required and request.fulfilment is Fulfilment.DELIVERY and request.address is None:
         raise ValidationFailed.on("address", "is required for delivery")
     return request

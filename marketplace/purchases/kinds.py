@@ -56,8 +56,8 @@ class PurchaseKind:
     release: Callable[[Any], Awaitable[None]] = _nothing
     # tells the parties about the purchase's new state, inside the move's transaction
     notify: Callable[[Any, Notice], Awaitable[None]] | None = None
-    # what a cancellation by `role` at `now` refunds
-    refund: Callable[[City, Any, ActorRole, datetime], Refund] | None = None
+    # what a cancellation by `role` at `now` refunds (read from the purchase's payable)
+    refund: Callable[[City, Any, ActorRole, datetime], Awaitable[Refund]] | None = None
     # what every notice of this kind needs from the city (a time zone to show times in)
     notice_context: Callable[[City], Notice] = lambda city: {}
     # the merchant's code matched: complete or hand over (TransitionNotAllowed when it cannot)

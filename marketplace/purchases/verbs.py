@@ -38,7 +38,7 @@ async def cancel(
     now = now or clock.now()
     purchase, role = await get_purchase(kind, actor, purchase_id)
     target = kind.cancelled_by[role]
-    refund = kind.refund(city, purchase, role, now) if kind.refund is not None else None
+    refund = await kind.refund(city, purchase, role, now) if kind.refund is not None else None
     due = refund.due if refund is not None else 0
     await move(
         kind,

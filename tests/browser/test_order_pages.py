@@ -4,9 +4,10 @@ order in English. Screenshots at 390×844 and 1280×800: order-*.png."""
 
 from __future__ import annotations
 
+import json
 import re
 
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Route, expect
 
 from tests.browser.conftest import DESKTOP, shoot
 from tests.browser.test_booking_pages import contexts, resident_page  # noqa: F401
@@ -70,3 +71,40 @@ def test_too_many_is_explained_next_to_the_product(
     )
     page.get_by_test_id("cart").scroll_into_view_if_needed()
     shoot(page, "order-too-many-phone-zh")
+
+
+def test_the_cart_total_is_the_servers_quote_and_nothing_when_it_fails(
+    browser: Browser,
+    live_server: LiveServer,
+    contexts: list[BrowserContext],  # noqa: F811
+) -> None:
+    ids = resident_pages_seed(live_server.env, "shop", "6")
+    page = resident_page(browser, contexts, live_server, "lu@example.test", "小陆")
+    asked: list[dict[str, object]] = []
+
+    def quoted(route: Route) -> None:
+        # a figure the page could not have worked out from the prices it shows
+        asked.append(json.loads(route.request.post_data or "{}"))
+        body = {"lines": [], "amount_due": 4321, "amount_due_text": "¥43.21", "currency": "CNY"}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/v1/orders/quote", quoted)
+    page.goto(f"{live_server.url}/listings/{ids['listing']}")
+    total = page.locator("[data-cart-total]")
+    expect(total).to_be_hidden()  # an empty cart has no total and asks for none
+    product = page.get_by_test_id("product").first
+    product.get_by_role("button", name="增加").click()
+    expect(total.locator("strong")).to_have_text("¥43.21")
+    assert asked[-1]["lines"] == [{"offering_id": ids["offering"], "quantity": 1}]
+    assert asked[-1]["fulfilment"] == "pickup"
+
+    # the server says delivery costs more: the page shows what the server says
+    page.unroute("**/api/v1/orders/quote")
+    page.locator("label.radio-chip", has=page.locator("input[value=delivery]")).click()
+    expect(total.locator("strong")).to_have_text("¥20.00")  # ¥15 and the ¥5 delivery fee
+
+    # no answer: no figure rather than a wrong one
+    page.route("**/api/v1/orders/quote", lambda route: route.abort())
+    product.get_by_role("button", name="增加").click()
+    expect(total).to_be_hidden()
+    expect(product.locator("input[type=number]")).to_have_value("2")

@@ -98,8 +98,10 @@ async def _answer(
     *,
     payment: dict[str, str | None] | None = None,
 ) -> Response:
-    await fetch_booking_rows([booking])
-    body: dict[str, object] = {"booking": booking_json(request, booking, role)}
+    payables = await fetch_booking_rows([booking])
+    body: dict[str, object] = {
+        "booking": booking_json(request, booking, role, payables[booking.id])
+    }
     if payment is not None:
         body["payment"] = payment
     return JSONResponse(body, status_code=status)
@@ -116,8 +118,8 @@ async def hold(request: Request) -> Response:
 async def my_bookings(request: Request) -> Response:
     account = await require_account(request)
     rows = await queries.resident_bookings(account)
-    await fetch_booking_rows(rows)
-    answer = [booking_json(request, b, ActorRole.RESIDENT) for b in rows]
+    payables = await fetch_booking_rows(rows)
+    answer = [booking_json(request, b, ActorRole.RESIDENT, payables[b.id]) for b in rows]
     return JSONResponse({"bookings": answer})
 
 

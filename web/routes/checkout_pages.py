@@ -14,17 +14,19 @@ from starlette.routing import Route
 
 from marketplace.accounts.models import Account
 from marketplace.errors import MarketplaceError, NotFound
+from payments import payable_view
 from payments import services as payments
 from payments.errors import AlreadyPaid, ProviderNotAvailable
 from payments.factory import available_providers, provider_for
 from payments.interfaces import PaymentError, PaymentProvider, ReturnUrls, StartedPayment
 from payments.pay_at_store import PROVIDER_NAME as PAY_AT_STORE
-from payments.payables import lines_of, payable_of
+from payments.payables import payable_of
 from payments.reports import latest_payment
 from payments.types import PAID, PaymentState
 from web.auth import require_account
 from web.forms import read_form
 from web.i18n import N_, request_locale, translator
+from web.payable_json import payable_shown
 from web.routes.checkout_kinds import CHECKOUT_KINDS
 from web.routes.resident_common import field_errors, now
 from web.templating import format_money, render
@@ -64,18 +66,11 @@ async def _payable(request: Request) -> tuple[Account, str, Any, dict[str, Any]]
     view["kind"] = kind
     view["words"] = shown.words
     view["record"] = record
-    payable = await payable_of(kind, record.id)
-    locale = request_locale(request)
-    view["payable_lines"] = [
-        (_label(line.label, locale), line.quantity, line.amount) for line in await lines_of(payable)
-    ]
-    view["amount_due"] = payable.amount_due
+    payable = await payable_view.view(kind, record.id)
+    if payable is None:
+        raise NotFound(f"No such {kind}.")
+    view["payable"] = payable_shown(request, payable)
     return account, kind, record, view
-
-
-def _label(label: dict[str, str], locale: str) -> str:
-    """A line's label in the page's language, else the first it has."""
-    return label.get(locale) or next(iter(label.values()), "")
 
 
 def money(request: Request, minor: int) -> str:

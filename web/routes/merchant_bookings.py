@@ -19,19 +19,24 @@ from listings.models import Merchant
 from marketplace import clock
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import services as bookings
-from marketplace.bookings.kind import BOOKINGS
+from marketplace.bookings.kind import BOOKING, BOOKINGS
 from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import services as orders
+from marketplace.orders.kind import ORDER
+from payments import payable_view
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.payable_json import payable_shown
 from web.purchase_http import cancel_from
 from web.purchase_names import PageNames, names_for
-from web.reasons import Translate, translate_reason
+from web.reasons import Translate
+from web.routes import merchant_refusals as refusals
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
+from web.routes.merchant_refusals import refused
 
 B = BookingState
 STATE_TEXT: dict[str, str] = {
@@ -54,47 +59,12 @@ FILTERS: tuple[tuple[str, str, tuple[BookingState, ...]], ...] = (
 )
 TABS = (("today", N_("For today")), ("upcoming", N_("Coming up")))
 
-# what redeem_code and the booking and order verbs say, in the reader's language
-REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), m)
-    for p, m in (
-        (
-            r"no booking or order of yours has this code",
-            N_("No booking or order of yours has this code. Check it with the customer."),
-        ),
-        (r"this code has already been used", N_("This code has already been used.")),
-        (r"is not a code.*", N_("That is not a code: 8 letters and digits, like 4K7B-9XH2.")),
-        (
-            r"this (booking|order) is (?P<state>\w+).*",
-            N_("This cannot be done now: it is “%(state)s”."),
-        ),
-        (
-            r"can be marked a no-show only once it has started",
-            N_("A booking can be marked a no-show only once it has started."),
-        ),
-        (
-            r"an? \w+ that is (?P<state>\w+) cannot become \w+",
-            N_("This cannot be done now: it is “%(state)s”."),
-        ),
-        (r"enter the resident's code.*", N_("Enter the customer's code to hand the order over.")),
-    )
-)
-
-
-def reason_text(_: Translate, reason: str, state_text: dict[str, str] | None = None) -> str:
-    names = {**STATE_TEXT, **(state_text or {})}
-    for pattern, message in REASONS:
-        if match := pattern.fullmatch(reason):
-            state = match.groupdict().get("state")
-            return _(message) % {"state": _(names.get(state, state)) if state else ""}
-    return translate_reason(_, reason)
-
 
 def error_text(
     _: Translate, exc: MarketplaceError, state_text: dict[str, str] | None = None
 ) -> str:
-    reasons = [e.reason for e in exc.errors] or [exc.message]
-    return " ".join(reason_text(_, r, state_text) for r in reasons)
+    """`exc` in the reader's words, a booking's states named as this queue names them."""
+    return refusals.error_text(_, exc, {**STATE_TEXT, **(state_text or {})})
 
 
 async def queue_merchant(request: Request) -> Merchant:
@@ -133,7 +103,13 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
                 order, _role = await orders.get_order(account, int(key[1:]))
                 details = await names_for(orders=[order], residents=True)
                 name = pick_name(details.place_name(order.listing_id), locale)  # type: ignore[attr-defined]
-                done = {"kind": "order", "order": order, "listing_name": name}
+                payable = await payable_view.view(ORDER, order.id)
+                done = {
+                    "kind": "order",
+                    "order": order,
+                    "listing_name": name,
+                    "amount_due": payable.amount_due if payable else 0,
+                }
         except MarketplaceError:
             done = None
     # a code entered on the upcoming or another day's tab comes back to that tab, where the
@@ -143,13 +119,17 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
     return {"redeemed": done, "code_form": "", "code_error": "", "code_back": back}
 
 
-def booking_row(booking: Booking, details: PageNames, locale: str) -> dict[str, Any]:
+def booking_row(
+    booking: Booking, details: PageNames, locale: str, payable: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a booking's card shows; `payable` (`payable_shown`) for its lines and amount."""
     offering_id = booking.offering_id  # type: ignore[attr-defined]
     what = details.offerings.get(offering_id) if offering_id else None
     targets = BOOKING_MACHINE.targets(BookingState(booking.state), ActorRole.MERCHANT)
     started = booking.starts_at <= clock.now()
     return {
         "booking": booking,
+        "payable": payable,
         "what": pick_name(what, locale) if what else "",
         "table": offering_id is None,
         "listing_name": pick_name(details.place_name(booking.listing_id), locale),  # type: ignore[attr-defined]
@@ -185,7 +165,8 @@ async def bookings_page(
         day = chosen or today
         found = await booking_queries.merchant_bookings(city, merchant.id, day=day, states=states)
     details = await names_for(found, residents=True)
-    rows = [booking_row(b, details, locale) for b in found]
+    payables = await payable_view.views(BOOKING, [b.id for b in found])
+    rows = [booking_row(b, details, locale, payable_shown(request, payables[b.id])) for b in found]
     days: list[tuple[date, list[dict[str, Any]]]] = []
     for row in rows:
         day_of = row["booking"].starts_at.astimezone(city.tz).date()
@@ -235,20 +216,6 @@ async def _refused(request: Request, exc: MarketplaceError, back: str) -> Respon
     if isinstance(exc, NotFound):
         raise exc
     return await refused(request, error_text(translator(request), exc), back, exc.status)
-
-
-async def refused(request: Request, message: str, back: str, status: int) -> Response:
-    """Why an action did not work, in the frame of the business whose queue it came from."""
-    merchant = None
-    # at most 9 digits: always an int32 merchant id
-    if match := re.match(r"/merchant/(\d{1,9})/", back):
-        account = await require_account(request)
-        merchant = await reads.get_merchant(account, int(match.group(1)))
-    nav = "orders" if "/orders" in back else "bookings"
-    context = {"message": message, "back": back}
-    return await merchant_page(
-        request, "merchant/refused.html", merchant, context, nav=nav, status_code=status
-    )
 
 
 async def booking_cancel(request: Request) -> Response:

@@ -103,11 +103,11 @@ async def redeem(request: Request) -> Response:
     body = await parse_json(request, RedeemIn)
     done = await redeem_code(request.app.state.city, account, body.code)
     if isinstance(done, Booking):
-        await fetch_booking_rows([done])
-        answer = booking_json(request, done, ActorRole.MERCHANT)
+        payables = await fetch_booking_rows([done])
+        answer = booking_json(request, done, ActorRole.MERCHANT, payables[done.id])
         return JSONResponse({"kind": "booking", "booking": answer, "order": None})
-    await fetch_order_rows([done])
-    answer = order_json(request, done, ActorRole.MERCHANT)
+    payables = await fetch_order_rows([done])
+    answer = order_json(request, done, ActorRole.MERCHANT, payables[done.id])
     return JSONResponse({"kind": "order", "booking": None, "order": answer})
 
 
@@ -118,8 +118,8 @@ async def bookings(request: Request) -> Response:
     merchant = await acting_merchant(account, params.get("merchant_id"))
     city = request.app.state.city
     rows = await queries.merchant_bookings(city, merchant.id, day=day, states=states)
-    await fetch_booking_rows(rows)
-    answer = [booking_json(request, b, ActorRole.MERCHANT) for b in rows]
+    payables = await fetch_booking_rows(rows)
+    answer = [booking_json(request, b, ActorRole.MERCHANT, payables[b.id]) for b in rows]
     return JSONResponse({"bookings": answer})
 
 
@@ -129,8 +129,9 @@ async def orders(request: Request) -> Response:
     states = _states(params.get("state"), OrderState)
     merchant = await acting_merchant(account, params.get("merchant_id"))
     rows = await merchant_orders(merchant.id, states=states)
-    await fetch_order_rows(rows)
-    return JSONResponse({"orders": [order_json(request, o, ActorRole.MERCHANT) for o in rows]})
+    payables = await fetch_order_rows(rows)
+    answer = [order_json(request, o, ActorRole.MERCHANT, payables[o.id]) for o in rows]
+    return JSONResponse({"orders": answer})
 
 
 async def set_availability(request: Request) -> Response:

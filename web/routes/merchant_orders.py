@@ -17,25 +17,26 @@ from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import queries as order_queries
 from marketplace.orders import services as orders
-from marketplace.orders.kind import ORDERS
+from marketplace.orders.kind import ORDER, ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.types import ORDER_MACHINE, Fulfilment, OrderState
 from marketplace.redeem import redeem_code
+from payments import payable_view
 from payments.reports import recorded_at_store
 from web.auth import require_account
 from web.i18n import N_, request_locale, translator
+from web.payable_json import payable_shown
 from web.purchase_http import cancel_from
 from web.purchase_names import PageNames, names_for
 from web.routes.merchant_bookings import (
     bookings_page,
     code_box,
-    error_text,
     pick_merchant,
     queue_merchant,
-    refused,
     today_in,
 )
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
+from web.routes.merchant_refusals import error_text, refused
 
 O = OrderState  # noqa: E741
 ORDER_STATE_TEXT: dict[str, str] = {
@@ -66,7 +67,9 @@ NEXT_STEP: dict[OrderState, tuple[OrderState, str]] = {
 }
 
 
-def _order_row(order: Order, details: PageNames, locale: str) -> dict[str, Any]:
+def _order_row(
+    order: Order, details: PageNames, locale: str, payable: dict[str, Any]
+) -> dict[str, Any]:
     state = OrderState(order.state)
     targets = ORDER_MACHINE.targets(state, ActorRole.MERCHANT)
     step = NEXT_STEP.get(state)
@@ -74,10 +77,7 @@ def _order_row(order: Order, details: PageNames, locale: str) -> dict[str, Any]:
         "order": order,
         "listing_name": pick_name(details.place_name(order.listing_id), locale),  # type: ignore[attr-defined]
         "resident": details.residents.get(order.resident_id, ""),  # type: ignore[attr-defined]
-        "lines": [
-            (pick_name(line.name, locale), line.quantity, line.unit_price * line.quantity)
-            for line in details.lines.get(order.id, [])
-        ],
+        "payable": payable,
         "delivery": order.fulfilment == Fulfilment.DELIVERY,
         "state_text": ORDER_STATE_TEXT[state],
         "next": step if step and step[0] in targets else None,
@@ -94,14 +94,17 @@ async def orders_page(
     key = request.query_params.get("state", "active")
     section = next((s for s in SECTIONS if s[0] == key), SECTIONS[0])
     found = await order_queries.merchant_orders(merchant.id, states=section[2])
-    details = await names_for(orders=found, lines=True, residents=True)
+    details = await names_for(orders=found, residents=True)
+    payables = await payable_view.views(ORDER, [o.id for o in found])
     counts = {
         k: await order_queries.count_orders(merchant.id, states)
         for k, _label, states in SECTIONS
         if k in ("new", "preparing", "ready")
     }
     context = {
-        "rows": [_order_row(o, details, locale) for o in found],
+        "rows": [
+            _order_row(o, details, locale, payable_shown(request, payables[o.id])) for o in found
+        ],
         "sections": SECTIONS,
         "section": section[0],
         "counts": counts,

@@ -24,8 +24,8 @@ from payments.onboarding import PayoutStatus
 from web.auth import require_account
 from web.i18n import N_, babel_locale, request_locale, translator
 from web.routes.checkout_pages import provider_named
-from web.routes.merchant_bookings import error_text, refused
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
+from web.routes.merchant_refusals import error_text, refused
 
 STATUS_TEXT: dict[PayoutStatus, tuple[str, str]] = {
     PayoutStatus.NOT_CONNECTED: (

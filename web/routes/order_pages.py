@@ -16,11 +16,12 @@ from marketplace.accounts.models import Account
 from marketplace.errors import MarketplaceError
 from marketplace.orders.checkout import place_order
 from marketplace.orders.errors import NotOrderable
-from marketplace.orders.kind import ORDERS
+from marketplace.orders.kind import ORDER, ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
 from marketplace.orders.requests import parse_order_request
 from marketplace.orders.services import confirm_order
+from payments import payable_view
 from web.auth import current_account, require_account
 from web.forms import read_form
 from web.i18n import request_locale, translator
@@ -153,7 +154,8 @@ async def my_orders(request: Request) -> Response:
     account = await require_account(request)
     orders = await resident_orders(account)
     names = await names_for(orders=orders, lines=True)
-    rows = [list_row(request, o, names) for o in orders]
+    payables = await payable_view.views(ORDER, [o.id for o in orders])
+    rows = [list_row(request, o, names, payables[o.id].amount_due) for o in orders]
     return await render(request, "orders/list.html", {"rows": rows})
 
 

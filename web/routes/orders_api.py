@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from marketplace.lifecycle import ActorRole
+from marketplace.orders.checkout import quote_order
 from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
@@ -22,6 +23,7 @@ from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import OrderAnswer, OrdersAnswer, fetch_order_rows, order_json
 from web.openapi import Operation
 from web.openapi import api_route as route
+from web.payable_json import PayableLineOut, lines_json, money
 from web.purchase_http import cancel_from, purchase_for
 from web.routes.bookings_api import CancelIn, ConfirmIn
 from web.routes.checkout_pages import WAITING, start_online, started_json
@@ -41,6 +43,15 @@ class AdvanceIn(BaseModel):
     )
 
 
+class QuoteOut(BaseModel):
+    """What placing the cart would charge now, priced by the same step as placing it."""
+
+    lines: list[PayableLineOut]
+    amount_due: int = Field(description="minor units")
+    amount_due_text: str
+    currency: str
+
+
 async def _answer(
     request: Request,
     order: Order,
@@ -49,8 +60,8 @@ async def _answer(
     *,
     payment: dict[str, str | None] | None = None,
 ) -> Response:
-    await fetch_order_rows([order])
-    body: dict[str, object] = {"order": order_json(request, order, role)}
+    payables = await fetch_order_rows([order])
+    body: dict[str, object] = {"order": order_json(request, order, role, payables[order.id])}
     if payment is not None:
         body["payment"] = payment
     return JSONResponse(body, status_code=status)
@@ -64,11 +75,26 @@ async def place(request: Request) -> Response:
     return await _answer(request, order, ActorRole.RESIDENT, 201 if created else 200)
 
 
+async def quote(request: Request) -> Response:
+    """The cart's lines and total from the one pricing step; nothing is held or kept."""
+    wanted = parse_order_request(await read_json(request), address_required=False)
+    priced = await quote_order(wanted)
+    return JSONResponse(
+        {
+            "lines": lines_json(request, priced.lines),
+            "amount_due": priced.amount_due,
+            "amount_due_text": money(request, priced.amount_due),
+            "currency": request.app.state.city.currency,
+        }
+    )
+
+
 async def my_orders(request: Request) -> Response:
     account = await require_account(request)
     rows = await resident_orders(account)
-    await fetch_order_rows(rows)
-    return JSONResponse({"orders": [order_json(request, o, ActorRole.RESIDENT) for o in rows]})
+    payables = await fetch_order_rows(rows)
+    answer = [order_json(request, o, ActorRole.RESIDENT, payables[o.id]) for o in rows]
+    return JSONResponse({"orders": answer})
 
 
 async def one_order(request: Request) -> Response:
@@ -126,6 +152,20 @@ routes: list[BaseRoute] = [
             "another body is a 409.",
         ),
         place,
+    ),
+    route(
+        Operation(
+            "POST",
+            f"{PREFIX}/orders/quote",
+            "What a cart would cost: its lines and amount due, holding nothing",
+            TAG,
+            body=OrderRequest,
+            response=QuoteOut,
+            errors=(409, 422),
+            description="The same body as placing an order; the delivery address may be left "
+            "out (it is checked when the order is placed). No Idempotency-Key: nothing is kept.",
+        ),
+        quote,
     ),
     route(_op("GET", f"{PREFIX}/orders", "My orders", response=OrdersAnswer, errors=()), my_orders),
     route(

@@ -11,12 +11,16 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from geo.areas import pick_name
-from marketplace.bookings.cancellation import policy_for, refund_amount
+from marketplace.bookings.cancellation import policy_for
+from marketplace.bookings.kind import BOOKING, cancellation_refund, paid_ahead
 from marketplace.bookings.models import Booking
-from marketplace.bookings.types import BookingState, PaymentMode
+from marketplace.bookings.types import BookingState
 from marketplace.codes import display_code, qr_svg
+from marketplace.lifecycle import ActorRole
+from payments import payable_view
 from payments.starting import online_payment_offered
 from web.i18n import N_, request_locale, translator
+from web.payable_json import payable_shown
 from web.purchase_names import PageNames, names_for
 from web.routes.resident_common import clock_text, now, seconds_left
 from web.routes.resident_picker import when_label
@@ -109,9 +113,10 @@ async def booking_view(
     place = names.places.get(booking.listing_id)  # type: ignore[attr-defined]
     offering = names.offerings.get(booking.offering_id or 0)  # type: ignore[attr-defined]
     policy = policy_for(city, booking.cancellation_policy)
-    online = booking.payment_mode == PaymentMode.ONLINE and booking.state == B.CONFIRMED
-    paid = booking.amount if online else 0
-    refund = refund_amount(paid, booking.starts_at, at, policy, False)
+    payable = await payable_view.view(BOOKING, booking.id)
+    # what cancelling now would give back: the rule the cancellation itself applies
+    paid = await paid_ahead(booking)
+    refund = (await cancellation_refund(city, booking, ActorRole.RESIDENT, at)).due
     expired = _expired(booking, request)
     left = 0 if expired else seconds_left(booking.hold_expires_at, at)
     state_label, tone = _state(request, booking)
@@ -129,7 +134,8 @@ async def booking_view(
         "expired": expired,
         "seconds_left": left,
         "clock": clock_text(left),
-        "pay_online": bool(booking.amount)
+        "payable": payable_shown(request, payable) if payable else None,
+        "pay_online": bool(payable and payable.amount_due)
         and await online_payment_offered(
             request.app.state.city,
             request.app.state.settings,

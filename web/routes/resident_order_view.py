@@ -10,12 +10,15 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from geo.areas import pick_name
-from marketplace.bookings.types import PaymentMode
 from marketplace.codes import display_code, qr_svg
+from marketplace.lifecycle import ActorRole
+from marketplace.orders.kind import ORDER, cancellation_refund
 from marketplace.orders.models import Order
 from marketplace.orders.types import Fulfilment, OrderState
+from payments import payable_view
 from payments.starting import online_payment_offered
 from web.i18n import N_, request_locale, translator
+from web.payable_json import payable_shown
 from web.purchase_names import PageNames, names_for
 from web.routes.resident_common import clock_text, now, seconds_left
 from web.routes.resident_picker import when_label
@@ -63,7 +66,8 @@ def _state(request: Request, order: Order) -> tuple[str, str]:
     return _(label), tone
 
 
-def list_row(request: Request, order: Order, names: PageNames) -> Row:
+def list_row(request: Request, order: Order, names: PageNames, amount_due: int) -> Row:
+    """A row of the resident's orders; `amount_due` is the order's payable's."""
     locale = request_locale(request)
     place = names.places.get(order.listing_id)  # type: ignore[attr-defined]
     lines = names.lines.get(order.id, [])
@@ -77,32 +81,29 @@ def list_row(request: Request, order: Order, names: PageNames) -> Row:
         label,
         tone,
         display_code(order.code) if order.state in SHOWS_CODE else "",
-        order.amount,
+        amount_due,
     )
 
 
 async def order_view(request: Request, order: Order, errors: dict[str, str]) -> dict[str, Any]:
     locale = request_locale(request)
     _ = translator(request)
-    names = await names_for(orders=[order], lines=True)
+    names = await names_for(orders=[order])
     place = names.places.get(order.listing_id)  # type: ignore[attr-defined]
     expired = _expired(order, request)
     left = 0 if expired else seconds_left(order.hold_expires_at, now(request))
     label, tone = _state(request, order)
     delivery = order.fulfilment == Fulfilment.DELIVERY
-    paid_online = order.payment_mode == PaymentMode.ONLINE and order.state not in (
-        O.HELD,
-        O.PENDING_PAYMENT,
-    )
+    payable = await payable_view.view(ORDER, order.id)
+    # what cancelling now would give back: the rule the cancellation itself applies
+    city = request.app.state.city
+    refund = await cancellation_refund(city, order, ActorRole.RESIDENT, now(request))
     shows_code = order.state in SHOWS_CODE
     return {
         "order": order,
         "place_name": pick_name(place.name, locale) if place else "",
         "place_address": pick_name(place.address, locale) if place and place.address else "",
-        "lines": [
-            (pick_name(line.name, locale), line.quantity, line.unit_price * line.quantity)
-            for line in names.lines.get(order.id, [])
-        ],
+        "payable": payable_shown(request, payable) if payable else None,
         "delivery": delivery,
         "state_label": label,
         "tone": tone,
@@ -110,7 +111,7 @@ async def order_view(request: Request, order: Order, errors: dict[str, str]) -> 
         "expired": expired,
         "seconds_left": left,
         "clock": clock_text(left),
-        "pay_online": bool(order.amount)
+        "pay_online": bool(payable and payable.amount_due)
         and await online_payment_offered(
             request.app.state.city,
             request.app.state.settings,
@@ -118,7 +119,7 @@ async def order_view(request: Request, order: Order, errors: dict[str, str]) -> 
         ),
         "code": display_code(order.code) if shows_code else "",
         "qr": Markup(qr_svg(order.code)) if shows_code else "",
-        "refund": order.amount if paid_online else 0,
+        "refund": refund.due,
         "cancellable": order.state in CANCELLABLE and not expired,
         "errors": errors,
         "again": f"/listings/{order.listing_id}#order",  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
 // Booking and ordering pages: steppers, the address pin (Leaflet, served by the app), "use my
-// location", the cart's total, delivery-only fields and the hold's countdown. Everything here
+// location", the cart's total (quoted by the server), delivery-only fields and the hold's countdown. Everything here
 // is an enhancement: the forms post and the pages read correctly without it.
 (function () {
   "use strict";
@@ -100,26 +100,71 @@
     box.setAttribute("data-ready", "true");
   }
 
+  // The cart's total is the server's quote (the pricing step that places the order), never
+  // a sum made here: while a quote is on its way or when it fails, no total is shown.
   function cart(form) {
     var total = form.querySelector("[data-cart-total]");
     var delivery = form.querySelector("[data-delivery-only]");
-    var digits = total ? parseInt(total.dataset.digits || "2", 10) : 2;
-    var money = total
-      ? new Intl.NumberFormat(total.dataset.locale, {
-          style: "currency", currency: total.dataset.currency,
-        })
-      : null;
+    var asked = 0;
+    var timer = null;
     function delivering() {
       var chosen = form.querySelector("input[name=fulfilment]:checked");
       return chosen && chosen.value === "delivery";
     }
-    function update() {
-      var sum = 0;
-      all(form, "[data-price]").forEach(function (row) {
+    function body() {
+      var lines = [];
+      all(form, "[data-offering]").forEach(function (row) {
         var input = row.querySelector("input[type=number]");
         var count = input && !input.disabled ? parseInt(input.value || "0", 10) || 0 : 0;
-        sum += count * parseInt(row.dataset.price, 10);
+        if (count > 0) {
+          lines.push({ offering_id: parseInt(row.dataset.offering, 10), quantity: count });
+        }
       });
+      var listing = form.querySelector("input[name=listing_id]");
+      var chosen = form.querySelector("input[name=fulfilment]:checked");
+      return {
+        listing_id: parseInt(listing.value, 10),
+        lines: lines,
+        fulfilment: chosen ? chosen.value : "pickup",
+      };
+    }
+    function show(text) {
+      total.hidden = !text;
+      total.querySelector("strong").textContent = text || "";
+    }
+    function quote() {
+      var wanted = body();
+      var mine = ++asked;
+      if (!wanted.lines.length) {
+        show("");
+        return;
+      }
+      var token = form.querySelector("input[name=csrf_token]");
+      var headers = { "Content-Type": "application/json", Accept: "application/json" };
+      if (token) {
+        headers["X-CSRF-Token"] = token.value;
+      }
+      fetch(total.dataset.quote, {
+        method: "POST",
+        headers: headers,
+        body: JSON.stringify(wanted),
+        credentials: "same-origin",
+      })
+        .then(function (answer) {
+          return answer.ok ? answer.json() : null;
+        })
+        .then(function (answer) {
+          if (mine === asked) {
+            show(answer ? answer.amount_due_text : "");
+          }
+        })
+        .catch(function () {
+          if (mine === asked) {
+            show("");
+          }
+        });
+    }
+    function update() {
       if (delivery) {
         var was = delivery.hidden;
         delivery.hidden = !delivering();
@@ -131,9 +176,11 @@
       if (!total) {
         return;
       }
-      var fee = delivering() ? parseInt(total.dataset.fee || "0", 10) : 0;
-      total.hidden = sum === 0;
-      total.querySelector("strong").textContent = money.format((sum + fee) / Math.pow(10, digits));
+      // a figure for the cart as it was is wrong for the cart as it is now
+      asked++;
+      show("");
+      window.clearTimeout(timer);
+      timer = window.setTimeout(quote, 250);
     }
     form.addEventListener("input", update);
     form.addEventListener("change", update);
