@@ -1,8 +1,8 @@
 """POST /api/v1/payments/stripe/webhook: Stripe's events, verified and applied once each.
 
 The signature is checked against the raw body, so the body is read as bytes and handed over
-untouched. Stripe sends no session cookie, so the CSRF check (which under /api/ applies only to
-cookie-signed-in requests) never stands in the way; the signature is what authenticates.
+untouched. This exact path is the one exemption from the CSRF check (`marketplace.app`): Stripe
+sends no token, and the signature is what authenticates.
 
 Answers: 200 for an applied, repeated, deferred or ignored event (Stripe stops resending);
 400 for a bad or stale signature or a body that is not an event (`InvalidEvent`); 422 for a
