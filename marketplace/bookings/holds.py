@@ -219,7 +219,7 @@ async def _take(
             request_hash=digest,
         )
         await open_payable(
-            "booking",
+            BOOKINGS.name,
             booking.id,
             resident_id=resident.id,
             merchant_id=listing.merchant_id,  # type: ignore[attr-defined]

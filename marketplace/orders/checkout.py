@@ -248,7 +248,7 @@ async def _take(
             ]
         )
         await open_payable(
-            "order",
+            ORDERS.name,
             order.id,
             resident_id=resident.id,
             merchant_id=listing.merchant_id,  # type: ignore[attr-defined]
