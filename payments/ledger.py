@@ -164,17 +164,9 @@ def _as_paid(row: SplitShare) -> PaidShare:
     return PaidShare(ShareKind(row.share), Party(kind, row.party_id), row.amount)
 
 
-def _from_fee(payment: Payment) -> list[PaidShare]:
-    """The split of a payment made before splits were stored: its fee is the platform's."""
-    return [
-        PaidShare(ShareKind.MERCHANT, _merchant(payment), payment.amount - payment.application_fee),
-        PaidShare(ShareKind.PLATFORM_COMMISSION, PLATFORM, payment.application_fee),
-    ]
-
-
 async def shares(payment: Payment) -> list[PaidShare]:
-    """The payment's stored split, in order (or, for a payment with none, its fee's split)."""
-    return (await _shares_of([payment])).get(payment.id) or _from_fee(payment)
+    """The payment's stored split, in order (every tender stores one when it is created)."""
+    return (await _shares_of([payment])).get(payment.id, [])
 
 
 async def _shares_of(payments: Iterable[Payment]) -> dict[int, list[PaidShare]]:
@@ -416,7 +408,7 @@ async def _expected() -> tuple[dict[Key, int], list[Discrepancy]]:
     split_of: dict[int, list[PaidShare]] = {}
     for p in payments:
         m, c = p.merchant_id, p.currency  # type: ignore[attr-defined]
-        paid = stored.get(p.id) or _from_fee(p)
+        paid = stored.get(p.id, [])
         if (total := sum(s.amount for s in paid)) != p.amount:
             found.append(Discrepancy(f"payment {p.id}", "sum of shares", c, p.amount, total))
         if (merchant := _merchant_share(paid)) != p.amount - p.application_fee:
@@ -433,10 +425,10 @@ async def _expected() -> tuple[dict[Key, int], list[Discrepancy]]:
         for s in paid:
             want[(m, s.party, s.account.value, c)] += s.amount
     refunded: dict[int, int] = defaultdict(int)
-    by_id: dict[int, Payment] = {}
-    for r in await Refund.filter(state=RefundState.SUCCEEDED).prefetch_related("payment"):
-        refunded[r.payment.id] += r.amount
-        by_id[r.payment.id] = r.payment
+    rows = await Refund.filter(state=RefundState.SUCCEEDED).values_list("payment_id", "amount")
+    for payment_id, amount in rows:
+        refunded[payment_id] += amount
+    by_id = {p.id: p for p in payments}  # only a paid payment has refunds
     for p in payments:  # a cache of the refunds, which decides what can still be refunded
         if p.refunded_amount != refunded.get(p.id, 0):
             found.append(
@@ -449,10 +441,14 @@ async def _expected() -> tuple[dict[Key, int], list[Discrepancy]]:
                 )
             )
     for payment_id, total in refunded.items():
-        p = by_id[payment_id]
+        p = by_id.get(payment_id)
+        if p is None:  # money given back that was never taken
+            found.append(
+                Discrepancy(f"payment {payment_id}", "refund of an unpaid payment", "", 0, total)
+            )
+            continue
         m, c = p.merchant_id, p.currency  # type: ignore[attr-defined]
         want[(m, _resident(p), A.REFUNDS.value, c)] += total
-        paid = split_of.get(payment_id) or _as_fee_says(p, stored.get(p.id) or _from_fee(p))
-        for s in shares_back(paid, p.amount, total):
+        for s in shares_back(split_of[payment_id], p.amount, total):
             want[(m, s.party, s.account.value, c)] -= s.amount
     return {k: v for k, v in want.items() if v}, found
