@@ -11,15 +11,19 @@ from typing import Any
 from starlette.requests import Request
 
 from marketplace.accounts.models import Account
-from marketplace.bookings.services import get_booking
+from marketplace.bookings.kind import BOOKINGS
 from marketplace.lifecycle import ActorRole
-from marketplace.orders.services import get_order
+from marketplace.orders.kind import ORDERS
+from marketplace.purchases.access import get_purchase
+from marketplace.purchases.kinds import PurchaseKind
 from web.i18n import N_
 from web.routes.resident_booking_view import booking_view
 from web.routes.resident_order_view import order_view
 
 # (the record, its page view) for the resident who owns it; (record, None) for anyone else
 Loader = Callable[[Request, Account, int], Awaitable[tuple[Any, dict[str, Any] | None]]]
+# (request, the resident's record, form errors) -> the page's view of it
+View = Callable[[Request, Any, dict[str, str]], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -39,25 +43,20 @@ class Words:
 class CheckoutKind:
     load: Loader
     words: Words
-    detail_path: str  # where the resident's own purchases of this kind live
 
     @property
     def noun(self) -> str:
         return self.words.noun
 
 
-async def _booking(request: Request, account: Account, ref_id: int) -> tuple[Any, Any]:
-    record, role = await get_booking(account, ref_id)
-    if role is not ActorRole.RESIDENT:
-        return record, None
-    return record, await booking_view(request, record, {})
+def _loader(kind: PurchaseKind, view: View) -> Loader:
+    async def load(request: Request, account: Account, ref_id: int) -> tuple[Any, Any]:
+        record, role = await get_purchase(kind, account, ref_id)
+        if role is not ActorRole.RESIDENT:
+            return record, None
+        return record, await view(request, record, {})
 
-
-async def _order(request: Request, account: Account, ref_id: int) -> tuple[Any, Any]:
-    record, role = await get_order(account, ref_id)
-    if role is not ActorRole.RESIDENT:
-        return record, None
-    return record, await order_view(request, record, {})
+    return load
 
 
 BOOKING_WORDS = Words(
@@ -77,8 +76,8 @@ ORDER_WORDS = Words(
     numbered=N_("Order #%(id)s"),
 )
 CHECKOUT_KINDS: dict[str, CheckoutKind] = {
-    "booking": CheckoutKind(_booking, BOOKING_WORDS, "/me/bookings"),
-    "order": CheckoutKind(_order, ORDER_WORDS, "/me/orders"),
+    BOOKINGS.name: CheckoutKind(_loader(BOOKINGS, booking_view), BOOKING_WORDS),
+    ORDERS.name: CheckoutKind(_loader(ORDERS, order_view), ORDER_WORDS),
 }
 
 

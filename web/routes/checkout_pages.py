@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from marketplace.accounts.models import Account
 from marketplace.errors import MarketplaceError, NotFound
-from payments import payable_view
+from payments import payable_view, purchase_kinds
 from payments import services as payments
 from payments.errors import AlreadyPaid, ProviderNotAvailable
 from payments.factory import available_providers, provider_for
@@ -61,7 +61,7 @@ async def _payable(request: Request) -> tuple[Account, str, Any, dict[str, Any]]
     record, view = await shown.load(request, account, payable_id)
     if view is None:
         raise NotFound(f"No such {kind}.")
-    view["detail_url"] = f"{shown.detail_path}/{record.id}"
+    view["detail_url"] = f"{purchase_kinds.kind_of(kind).link}/{record.id}"
     view["checkout_url"] = f"/checkout/{kind}/{record.id}"
     view["kind"] = kind
     view["words"] = shown.words
