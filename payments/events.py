@@ -118,8 +118,7 @@ async def _succeeded(city: City, name: str, event: ProviderEvent, now: datetime)
         return _Result(O.ALREADY)  # another event said so (a session and its intent, say)
     payment.state = PaymentState.SUCCEEDED
     await ledger.record_payment(payment)
-    adapter, purchase = await _purchase(payment)
-    payable = await Payable.get(id=payment.payable_id)  # type: ignore[attr-defined]
+    payable, adapter, purchase = await _purchase(payment)
     try:
         if await paid_so_far(payable) >= payable.amount_due:
             confirmed = await adapter.confirm_paid(city, purchase, now)
@@ -149,7 +148,7 @@ async def _failed(city: City, name: str, event: ProviderEvent, now: datetime) ->
     )
     if not changed:
         return _Result(O.ALREADY)  # it succeeded meanwhile, or failed before
-    adapter, purchase = await _purchase(payment)
+    _, adapter, purchase = await _purchase(payment)
     try:
         await adapter.back_to_held(city, purchase, now)
     except StateChanged:
@@ -157,9 +156,11 @@ async def _failed(city: City, name: str, event: ProviderEvent, now: datetime) ->
     return _Result(O.APPLIED)
 
 
-async def _purchase(payment: Payment) -> tuple[PurchaseKind, Purchase]:
+async def _purchase(payment: Payment) -> tuple[Payable, PurchaseKind, Purchase]:
+    """The payment's payable, and the purchase it pays for with the adapter of its kind."""
     payable = await Payable.get(id=payment.payable_id)  # type: ignore[attr-defined]
-    return await purchase_kinds.load(payable.kind, payable.ref_id)
+    adapter, purchase = await purchase_kinds.load(payable.kind, payable.ref_id)
+    return payable, adapter, purchase
 
 
 async def _refund_event(city: City, name: str, event: ProviderEvent, now: datetime) -> EventOutcome:
