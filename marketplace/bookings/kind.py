@@ -12,7 +12,7 @@ from tortoise.expressions import F
 from listings.money import minor_units_to_decimal
 from marketplace.bookings import notices
 from marketplace.bookings.cancellation import policy_for, refund_amount
-from marketplace.bookings.errors import BookingNotFound
+from marketplace.bookings.errors import BookingNotFound, HoldExpired
 from marketplace.bookings.models import Booking, BookingEvent, Slot
 from marketplace.bookings.types import BOOKING_MACHINE, RELEASING, BookingState
 from marketplace.lifecycle import ActorRole
@@ -93,6 +93,9 @@ BOOKINGS = register(
         not_found=BookingNotFound,
         expiring=frozenset({BookingState.HELD, BookingState.PENDING_PAYMENT}),
         expired=BookingState.EXPIRED,
+        hold_expired=lambda: HoldExpired(
+            "this hold has expired and its place was released; book again"
+        ),
         cancelled_by={
             ActorRole.RESIDENT: BookingState.CANCELLED_BY_RESIDENT,
             ActorRole.MERCHANT: BookingState.CANCELLED_BY_MERCHANT,

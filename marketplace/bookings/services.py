@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings import notices
-from marketplace.bookings.errors import BookingNotFound, HoldExpired
 from marketplace.bookings.holds import hold_booking
 from marketplace.bookings.kind import BOOKINGS, complete
 from marketplace.bookings.models import Booking
-from marketplace.bookings.types import BookingState, PaymentMode, payment_mode_for
+from marketplace.bookings.types import BookingState, PaymentMode
 from marketplace.errors import ValidationFailed
 from marketplace.lifecycle import ActorRole
 from marketplace.notices.services import atomic
@@ -73,10 +72,6 @@ async def move(
     )
 
 
-def _expired(booking: Booking, now: datetime) -> bool:
-    return verbs.hold_expired(booking, now)
-
-
 async def confirm_booking(
     city: City,
     resident: Account,
@@ -85,28 +80,11 @@ async def confirm_booking(
     *,
     now: datetime | None = None,
 ) -> Booking:
-    """Pay at the store (confirmed now; a free booking too, whatever the mode). Online, the
-    booking stays held: paying starts at checkout (`payments.start_payment`), the one path to
-    pending payment, which the payments core takes through this kind's adapter."""
-    now = now or clock.now()
-    booking, role = await get_booking(resident, booking_id)
-    if role is not ActorRole.RESIDENT:
-        raise BookingNotFound("No such booking.")
-    mode = payment_mode_for(payment_mode, city.payments.providers)
-    if booking.state == BookingState.HELD and _expired(booking, now):
-        await move(city, booking, BookingState.EXPIRED, ActorRole.SYSTEM, None, now)
-        raise HoldExpired("this hold has expired and its place was released; book again")
-    free = booking.amount == 0
-    if mode is PaymentMode.PAY_AT_STORE or free:
-        return await move(
-            city,
-            booking,
-            BookingState.CONFIRMED,
-            ActorRole.RESIDENT,
-            resident,
-            now,
-            extra={"payment_mode": mode.value, "hold_expires_at": None},
-        )
+    """Pay at the store (confirmed now; a free booking too, whatever the mode), or online: held
+    until checkout starts the payment (`marketplace.purchases.verbs.confirm`)."""
+    booking: Booking = await verbs.confirm(
+        BOOKINGS, city, resident, booking_id, payment_mode, now=now
+    )
     return booking
 
 

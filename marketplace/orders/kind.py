@@ -11,7 +11,7 @@ from tortoise.expressions import F
 from listings.models import Offering
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import notices
-from marketplace.orders.errors import OrderNotFound
+from marketplace.orders.errors import OrderHoldExpired, OrderNotFound
 from marketplace.orders.models import Order, OrderEvent, OrderLine
 from marketplace.orders.types import ORDER_MACHINE, RELEASING, Fulfilment, OrderState
 from marketplace.purchases import engine
@@ -86,6 +86,9 @@ ORDERS = register(
         not_found=OrderNotFound,
         expiring=frozenset({OrderState.HELD, OrderState.PENDING_PAYMENT}),
         expired=OrderState.EXPIRED,
+        hold_expired=lambda: OrderHoldExpired(
+            "this order's hold has expired and its stock was released; order again"
+        ),
         cancelled_by={
             ActorRole.RESIDENT: OrderState.CANCELLED_BY_RESIDENT,
             ActorRole.MERCHANT: OrderState.CANCELLED_BY_MERCHANT,

@@ -15,12 +15,11 @@ from marketplace.errors import ValidationFailed
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import kind
 from marketplace.orders.checkout import place_order
-from marketplace.orders.errors import OrderHoldExpired, OrderNotFound
 from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.types import OrderState
 from marketplace.purchases import access, engine, verbs
-from marketplace.purchases.payment_mode import PaymentMode, payment_mode_for
+from marketplace.purchases.payment_mode import PaymentMode
 
 if TYPE_CHECKING:
     from marketplace.city import City
@@ -54,29 +53,10 @@ async def confirm_order(
     *,
     now: datetime | None = None,
 ) -> Order:
-    """Pay at the store: confirmed now. Online, the order stays held: paying starts at
-    checkout (`payments.start_payment`), the one path to pending payment."""
-    now = now or clock.now()
-    order, role = await get_order(resident, order_id)
-    if role is not ActorRole.RESIDENT:
-        raise OrderNotFound("No such order.")
-    mode = payment_mode_for(payment_mode, city.payments.providers)
-    expires = order.hold_expires_at
-    if order.state == OrderState.HELD and expires is not None and expires <= now:
-        await move(order, OrderState.EXPIRED, ActorRole.SYSTEM, None, now)
-        raise OrderHoldExpired(
-            "this order's hold has expired and its stock was released; order again"
-        )
-    if mode is PaymentMode.PAY_AT_STORE:
-        return await move(
-            order,
-            OrderState.CONFIRMED,
-            role,
-            resident,
-            now,
-            extra={"payment_mode": mode.value, "hold_expires_at": None},
-        )
-    return order  # online: held until checkout starts the payment (`payments.start_payment`)
+    """Pay at the store: confirmed now. Online, the order stays held until checkout starts the
+    payment (`marketplace.purchases.verbs.confirm`)."""
+    order: Order = await verbs.confirm(ORDERS, city, resident, order_id, payment_mode, now=now)
+    return order
 
 
 async def cancel_order(

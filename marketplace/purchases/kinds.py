@@ -49,6 +49,8 @@ class PurchaseKind:
     # states a hold waits in until the resident pays, and where an unpaid hold ends
     expiring: frozenset[Any]
     expired: StrEnum
+    # what confirming a hold that ran out says (its place or stock is released)
+    hold_expired: Callable[[], MarketplaceError]
     # who cancels -> the state a cancellation by them leads to
     cancelled_by: Mapping[ActorRole, StrEnum]
     # entering one of these gives back what the purchase took (`release`)

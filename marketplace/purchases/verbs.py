@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from marketplace import clock
 from marketplace.lifecycle import ActorRole, StateChanged
-from marketplace.purchases.access import get_purchase
+from marketplace.purchases.access import get_as_resident, get_purchase
 from marketplace.purchases.engine import move
 from marketplace.purchases.kinds import PurchaseKind
+from marketplace.purchases.payment_mode import PaymentMode, payment_mode_for
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import Account
@@ -22,6 +23,47 @@ MAX_REASON = 300
 
 def clean_reason(reason: str | None) -> str | None:
     return (reason or "").strip()[:MAX_REASON] or None
+
+
+async def confirm(
+    kind: PurchaseKind,
+    city: City,
+    resident: Account,
+    purchase_id: int,
+    payment_mode: PaymentMode | str,
+    *,
+    now: datetime | None = None,
+) -> Any:
+    """The resident confirms a hold. Paying at the store (or owing nothing) confirms it now;
+    online, it stays held: paying starts at checkout (`payments.start_payment`), the one path
+    to pending payment, which payments takes through the kind's adapter."""
+    now = now or clock.now()
+    purchase = await get_as_resident(kind, resident, purchase_id)
+    mode = payment_mode_for(payment_mode, city.payments.providers)
+    if str(purchase.state) == "held" and hold_expired(purchase, now):
+        await move(
+            kind,
+            purchase,
+            kind.expired,
+            ActorRole.SYSTEM,
+            None,
+            now,
+            notice=kind.notice_context(city),
+        )
+        raise kind.hold_expired()
+    if mode is PaymentMode.PAY_AT_STORE or purchase.amount == 0:
+        confirmed = kind.states("confirmed")
+        await move(
+            kind,
+            purchase,
+            confirmed,
+            ActorRole.RESIDENT,
+            resident,
+            now,
+            extra={"payment_mode": mode.value, "hold_expires_at": None},
+            notice=kind.notice_context(city),
+        )
+    return purchase
 
 
 async def cancel(
