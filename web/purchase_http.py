@@ -16,7 +16,9 @@ from marketplace.errors import MarketplaceError
 from marketplace.lifecycle import ActorRole
 from marketplace.purchases import access, verbs
 from marketplace.purchases.kinds import PurchaseKind
+from payments.interfaces import StartedPayment
 from web.auth import require_account
+from web.routes.checkout_pages import WAITING, start_online
 from web.routes.resident_common import field_errors
 
 # a resident page shown again with what went wrong
@@ -38,6 +40,20 @@ async def own_purchase(request: Request, kind: PurchaseKind) -> tuple[Account, A
     """The signed-in resident's own purchase the path names (a resident page)."""
     account = await require_account(request)
     return account, await access.get_as_resident(kind, account, _purchase_id(request, kind))
+
+
+async def confirm_from(
+    request: Request, kind: PurchaseKind, account: Account, payment_mode: str, now: datetime
+) -> tuple[Any, StartedPayment | None]:
+    """Confirm the resident's hold the path names. Online, its payment starts as on the
+    checkout page (the one path to pending payment) and the purchase is read back."""
+    city = request.app.state.city
+    purchase_id = _purchase_id(request, kind)
+    purchase = await verbs.confirm(kind, city, account, purchase_id, payment_mode, now=now)
+    if str(payment_mode) != "online" or str(purchase.state) not in WAITING:
+        return purchase, None
+    started = await start_online(request, account, kind.name, purchase.id)
+    return await access.get_as_resident(kind, account, purchase.id), started
 
 
 async def cancel_from(

@@ -16,11 +16,10 @@ from marketplace.bookings import queries
 from marketplace.bookings.kind import BOOKINGS
 from marketplace.bookings.models import Booking
 from marketplace.bookings.requests import BookingRequest, parse_booking_request
-from marketplace.bookings.services import confirm_booking, hold_booking, mark_no_show
+from marketplace.bookings.services import hold_booking, mark_no_show
 from marketplace.errors import ValidationFailed
 from marketplace.input_bounds import Text, id_number
 from marketplace.lifecycle import ActorRole
-from marketplace.purchases.access import get_as_resident
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import (
@@ -33,8 +32,8 @@ from web.bookings_json import (
 )
 from web.openapi import Operation
 from web.openapi import api_route as route
-from web.purchase_http import cancel_from, purchase_for
-from web.routes.checkout_pages import WAITING, start_online, started_json
+from web.purchase_http import cancel_from, confirm_from, purchase_for
+from web.routes.checkout_pages import started_json
 from web.routes.resident_common import now
 from web.validation import parse_json
 
@@ -131,16 +130,11 @@ async def one_booking(request: Request) -> Response:
 async def confirm(request: Request) -> Response:
     account = await require_account(request)
     body = await parse_json(request, ConfirmIn)
-    city = request.app.state.city
-    booking = await confirm_booking(
-        city, account, request.path_params["booking_id"], body.payment_mode, now=now(request)
+    booking, started = await confirm_from(
+        request, BOOKINGS, account, body.payment_mode, now(request)
     )
-    if str(body.payment_mode) != "online" or str(booking.state) not in WAITING:
-        return await _answer(request, booking, ActorRole.RESIDENT)
-    # online: the one path to pending payment, the checkout page's
-    started = await start_online(request, account, "booking", booking.id)
-    booking = await get_as_resident(BOOKINGS, account, booking.id)
-    return await _answer(request, booking, ActorRole.RESIDENT, payment=started_json(started))
+    payment = None if started is None else started_json(started)
+    return await _answer(request, booking, ActorRole.RESIDENT, payment=payment)
 
 
 async def cancel(request: Request) -> Response:

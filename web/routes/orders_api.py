@@ -16,17 +16,16 @@ from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
 from marketplace.orders.requests import OrderRequest, parse_order_request
-from marketplace.orders.services import advance_order, confirm_order, place_order
-from marketplace.purchases.access import get_as_resident
+from marketplace.orders.services import advance_order, place_order
 from web.auth import require_account
 from web.bookings_http import idempotency_key, optional_body, read_json
 from web.bookings_json import OrderAnswer, OrdersAnswer, fetch_order_rows, order_json
 from web.openapi import Operation
 from web.openapi import api_route as route
 from web.payable_json import PayableLineOut, lines_json, money
-from web.purchase_http import cancel_from, purchase_for
+from web.purchase_http import cancel_from, confirm_from, purchase_for
 from web.routes.bookings_api import CancelIn, ConfirmIn
-from web.routes.checkout_pages import WAITING, start_online, started_json
+from web.routes.checkout_pages import started_json
 from web.routes.resident_common import now
 from web.validation import parse_json
 
@@ -105,16 +104,9 @@ async def one_order(request: Request) -> Response:
 async def confirm(request: Request) -> Response:
     account = await require_account(request)
     body = await parse_json(request, ConfirmIn)
-    city = request.app.state.city
-    order = await confirm_order(
-        city, account, request.path_params["order_id"], body.payment_mode, now=now(request)
-    )
-    if str(body.payment_mode) != "online" or str(order.state) not in WAITING:
-        return await _answer(request, order, ActorRole.RESIDENT)
-    # online: the one path to pending payment, the checkout page's
-    started = await start_online(request, account, "order", order.id)
-    order = await get_as_resident(ORDERS, account, order.id)
-    return await _answer(request, order, ActorRole.RESIDENT, payment=started_json(started))
+    order, started = await confirm_from(request, ORDERS, account, body.payment_mode, now(request))
+    payment = None if started is None else started_json(started)
+    return await _answer(request, order, ActorRole.RESIDENT, payment=payment)
 
 
 async def cancel(request: Request) -> Response:
