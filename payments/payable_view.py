@@ -10,18 +10,8 @@ from dataclasses import dataclass
 from tortoise.functions import Sum
 
 from payments.models import Payable, PayableLine, Payment
+from payments.pricing import Line
 from payments.types import PAID, FundedBy, LineKind
-
-
-@dataclass(frozen=True)
-class ShownLine:
-    kind: LineKind
-    label: dict[str, str]  # per locale
-    quantity: int
-    unit_amount: int
-    amount: int
-    funded_by: FundedBy
-    ref: str | None
 
 
 @dataclass(frozen=True)
@@ -29,7 +19,7 @@ class PayableView:
     reference: str
     currency: str
     amount_due: int
-    lines: tuple[ShownLine, ...]
+    lines: tuple[Line, ...]
     paid: int  # what the tenders have taken
     refunded: int  # what has been given back of it
 
@@ -47,12 +37,12 @@ async def views(kind: str, ref_ids: Iterable[int]) -> dict[int, PayableView]:
     by_id = {p.id: p for p in payables}
     if not by_id:
         return {}
-    lines: dict[int, list[ShownLine]] = {pid: [] for pid in by_id}
+    lines: dict[int, list[Line]] = {pid: [] for pid in by_id}
     for row in await PayableLine.filter(payable_id__in=list(by_id)).order_by(
         "payable_id", "position"
     ):
         lines[row.payable_id].append(  # type: ignore[attr-defined]
-            ShownLine(
+            Line(
                 LineKind(row.kind),
                 dict(row.label or {}),
                 row.quantity,

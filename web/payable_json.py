@@ -5,27 +5,16 @@ them. Nothing here adds amounts up."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from geo.areas import pick_name
 from payments.payable_view import PayableView
-from payments.types import FundedBy, LineKind
+from payments.pricing import Line
 from web.i18n import request_locale
 from web.templating import format_money
-
-
-class PricedLine(Protocol):
-    """A line as priced (`payments.pricing.Line`) or as stored (`payments.payable_view`)."""
-
-    kind: LineKind
-    label: dict[str, str]
-    quantity: int
-    unit_amount: int
-    amount: int
-    funded_by: FundedBy
 
 
 class PayableLineOut(BaseModel):
@@ -45,7 +34,7 @@ def money(request: Request, minor: int) -> str:
     )
 
 
-def line_json(request: Request, line: PricedLine) -> dict[str, Any]:
+def line_json(request: Request, line: Line) -> dict[str, Any]:
     return {
         "kind": str(line.kind),
         "label": pick_name(line.label or {}, request_locale(request)),
@@ -57,7 +46,7 @@ def line_json(request: Request, line: PricedLine) -> dict[str, Any]:
     }
 
 
-def lines_json(request: Request, lines: Iterable[PricedLine]) -> list[dict[str, Any]]:
+def lines_json(request: Request, lines: Iterable[Line]) -> list[dict[str, Any]]:
     return [line_json(request, line) for line in lines]
 
 
