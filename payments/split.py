@@ -37,15 +37,6 @@ class LineLike(Protocol):
 
 
 @dataclass(frozen=True)
-class PricedLine:
-    """A line as the split reads it, for callers that hold an amount rather than a payable."""
-
-    kind: LineKind
-    amount: int
-    funded_by: FundedBy = FundedBy.NONE
-
-
-@dataclass(frozen=True)
 class ThirdParty:
     """A party paid out of the platform's commission (a promoter), with what it is owed."""
 

@@ -6,6 +6,7 @@ of the commission's share of refunds, which goes back with them)."""
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from payments.models import LedgerEntry, Payment, Refund, SplitShare
 from payments.pay_at_store import PayAtStoreProvider, record_store_payment
 from payments.payables import payable_of
 from payments.refunds import request_refund
-from payments.split import PricedLine, ThirdParty, split
+from payments.split import ThirdParty, split
 from payments.split_store import store_split
 from payments.starting import start_payment
 from payments.types import (
@@ -186,6 +187,15 @@ async def _refund(payment: Payment, amount: int, n: int) -> Refund:
     payment.refunded_amount = before + amount
     await Payment.filter(id=payment.id).update(refunded_amount=payment.refunded_amount)
     return refund
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """A line as the split reads it (`payments.split.LineLike`)."""
+
+    kind: LineKind
+    amount: int
+    funded_by: FundedBy = FundedBy.NONE
 
 
 def _item(amount: int) -> PricedLine:
