@@ -28,6 +28,7 @@ from marketplace.accounts.models import Account
 from marketplace.errors import FieldError
 from marketplace.idempotency import request_hash
 from marketplace.notices.services import atomic
+from marketplace.notices.texts import texts
 from marketplace.orders.errors import (
     DeliveryUnavailable,
     NotOrderable,
@@ -112,10 +113,6 @@ def _delivery(city: City, listing: Listing, request: OrderRequest) -> tuple[LatL
     return point, fee
 
 
-# the delivery fee's line, in the words the order pages use for it
-DELIVERY_FEE_LABEL = {"zh-CN": "配送费", "en": "Delivery fee"}
-
-
 def price_order(products: dict[int, Offering], request: OrderRequest, fee: int) -> Priced:
     """An item line per cart line (in the order of their products, as the order keeps them)
     and a fee line for a delivery fee."""
@@ -129,7 +126,7 @@ def price_order(products: dict[int, Offering], request: OrderRequest, fee: int) 
         for line in sorted(request.lines, key=lambda line: line.offering_id)
     ]
     if fee:
-        items.append(Item(dict(DELIVERY_FEE_LABEL), 1, fee, None, LineKind.FEE))
+        items.append(Item(texts("Delivery fee"), 1, fee, None, LineKind.FEE))
     return price(items)
 
 
