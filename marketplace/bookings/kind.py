@@ -107,5 +107,6 @@ BOOKINGS = register(
         notice_context=_context,
         redeem=complete,
         not_redeemable=lambda booking: f"this booking is {booking.state}, not confirmed",
+        free_confirms=True,
     )
 )

@@ -66,6 +66,8 @@ class PurchaseKind:
     redeem: Callable[[City, Account, Any, datetime], Awaitable[Any]] | None = None
     # why a code cannot be redeemed in the purchase's current state
     not_redeemable: Callable[[Any], str] = lambda record: f"this purchase is {record.state}"
+    # a hold that costs nothing is confirmed whatever payment was chosen (a free booking)
+    free_confirms: bool = False
 
     def not_found_error(self) -> MarketplaceError:
         return self.not_found(f"No such {self.name}.")

@@ -34,9 +34,10 @@ async def confirm(
     *,
     now: datetime | None = None,
 ) -> Any:
-    """The resident confirms a hold. Paying at the store (or owing nothing) confirms it now;
-    online, it stays held: paying starts at checkout (`payments.start_payment`), the one path
-    to pending payment, which payments takes through the kind's adapter."""
+    """The resident confirms a hold. Paying at the store confirms it now (so does owing nothing,
+    where the kind says so); online, it stays held: paying starts at checkout
+    (`payments.start_payment`), the one path to pending payment, which payments takes through
+    the kind's adapter."""
     now = now or clock.now()
     purchase = await get_as_resident(kind, resident, purchase_id)
     mode = payment_mode_for(payment_mode, city.payments.providers)
@@ -51,7 +52,7 @@ async def confirm(
             notice=kind.notice_context(city),
         )
         raise kind.hold_expired()
-    if mode is PaymentMode.PAY_AT_STORE or purchase.amount == 0:
+    if mode is PaymentMode.PAY_AT_STORE or (kind.free_confirms and purchase.amount == 0):
         confirmed = kind.states("confirmed")
         await move(
             kind,
