@@ -72,17 +72,35 @@ def _when(request: Request, booking: Booking) -> str:
     return f"{when_label(request, booking.starts_at)}–{end:%H:%M}"
 
 
+def party_words(request: Request, booking: Booking) -> str:
+    """ "4 位" for a table (whatever its size: the size is what was reserved), and for a booking
+    of a service only when more than one person comes."""
+    n = booking.party_size
+    if booking.offering_id is not None and n <= 1:
+        return ""
+    catalogs = request.app.state.catalogs
+    words = catalogs.ngettext(request_locale(request), "%(num)s guest", "%(num)s guests", n)
+    return str(words % {"num": n})
+
+
+def item_words(request: Request, booking: Booking, offering: dict[str, str] | None) -> str:
+    """What was booked, as the lists and the page name it: "订座 · 4位", "日常保洁 2 小时"."""
+    _ = translator(request)
+    name = pick_name(offering, request_locale(request)) if offering else _("Table reservation")
+    party = party_words(request, booking)
+    return f"{name} · {party}" if party else name
+
+
 def list_row(request: Request, booking: Booking, names: PageNames) -> Row:
     locale = request_locale(request)
     place = names.places.get(booking.listing_id)  # type: ignore[attr-defined]
     offering = names.offerings.get(booking.offering_id or 0)  # type: ignore[attr-defined]
-    _ = translator(request)
     label, tone = _state(request, booking)
     shown = booking.state in SHOWS_CODE
     return Row(
         booking.id,
         pick_name(place.name, locale) if place else "",
-        pick_name(offering, locale) if offering else _("Table reservation"),
+        item_words(request, booking, offering),
         _when(request, booking),
         label,
         tone,
@@ -90,17 +108,32 @@ def list_row(request: Request, booking: Booking, names: PageNames) -> Row:
     )
 
 
-def policy_words(request: Request, hours: int, percent: float) -> str:
+def policy_words(request: Request, hours: int, percent: float, *, money: str) -> str:
+    """The policy in words. `money` says what the fee would be taken from: "paid" (paid ahead),
+    "due" (still to pay before the booking holds), "none" (a free booking) or "unpaid" (paid
+    later, at the store or in person): a fee on what was paid means nothing in the last two."""
     _ = translator(request)
     fee = f"{percent:g}"
-    if not percent:
+    if not percent or money == "none":
         return _("Free to cancel at any time.")
+    if money == "unpaid":
+        return _("You have not paid anything yet, so cancelling costs you nothing.")
     if not hours:
         return _("Cancelling keeps %(fee)s%% of what you paid.") % {"fee": fee}
     return _(
         "Free to cancel until %(hours)s hours before the start; later, %(fee)s%% of what you "
         "paid is kept."
     ) % {"hours": hours, "fee": fee}
+
+
+def _money(booking: Booking, due: int, paid: int, expired: bool) -> str:
+    """What a late fee would be taken from (see `policy_words`)."""
+    if paid:
+        return "paid"
+    if not due:
+        return "none"
+    waiting = booking.state in (B.HELD, B.PENDING_PAYMENT) and not expired
+    return "due" if waiting else "unpaid"
 
 
 async def booking_view(
@@ -126,7 +159,7 @@ async def booking_view(
         "place": place,
         "place_name": pick_name(place.name, locale) if place else "",
         "place_address": pick_name(place.address, locale) if place and place.address else "",
-        "item": pick_name(offering, locale) if offering else "",
+        "item": item_words(request, booking, offering),
         "when": _when(request, booking),
         "state_label": state_label,
         "tone": tone,
@@ -145,7 +178,10 @@ async def booking_view(
         "qr": Markup(qr_svg(booking.code)) if booking.state in SHOWS_CODE else "",
         "policy_name": policy.display_name(locale),
         "policy_words": policy_words(
-            request, policy.free_until_hours, float(policy.late_fee_percent)
+            request,
+            policy.free_until_hours,
+            float(policy.late_fee_percent),
+            money=_money(booking, payable.amount_due if payable else 0, paid, expired),
         ),
         "paid": paid,
         "refund": refund,
