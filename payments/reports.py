@@ -7,9 +7,10 @@ with `ledger.balances` and `ledger.reconcile` by construction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from listings.models import Merchant
 from payments.ledger import balances
@@ -74,28 +75,57 @@ async def earnings(currency: str, tz: tzinfo, merchant_id: int | None = None) ->
     query = LedgerEntry.filter(currency=currency)
     if merchant_id is not None:
         query = query.filter(merchant_id=merchant_id)
-    entries = await query.values_list("merchant_id", "account", "amount", "created_at")
+    entries = await query.values_list(
+        "merchant_id", "account", "amount", "created_at", "payment_id", "refund_id"
+    )
     months = _by(
         (
             at.astimezone(tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0),
             str(account),
             amount,
         )
-        for _m, account, amount, at in entries
+        for _m, account, amount, at, *_sources in entries
     )
     verticals: dict[object, Summary] = {}
     if merchant_id is None:
-        ids = {m for m, *_rest in entries if m is not None}
-        vertical_of = dict(await Merchant.filter(id__in=list(ids)).values_list("id", "vertical"))
+        vertical_of = await _verticals_of(entries)
         verticals = _by(
-            (str(vertical_of.get(m) or ""), str(account), amount)
-            for m, account, amount, _at in entries
+            (vertical_of(m, payment, refund), str(account), amount)
+            for m, account, amount, _at, payment, refund in entries
         )
     return Earnings(
         total=await total(currency, merchant_id),
         months=sorted(months.items(), key=lambda kv: kv[0], reverse=True),  # type: ignore[arg-type,return-value]
         verticals=sorted(verticals.items(), key=lambda kv: -kv[1].gross),  # type: ignore[arg-type]
     )
+
+
+async def _verticals_of(
+    entries: Iterable[tuple[Any, ...]],
+) -> Callable[[int | None, int | None, int | None], str]:
+    """Which vertical each entry's money was for: the vertical of the purchase paid or refunded
+    (a payable records the one its commission was taken at), else the merchant's own; "" for
+    money that is no purchase's. A merchant may sell in several verticals, and the demo's and
+    imported merchants name none, so the merchant alone cannot say."""
+    rows = list(entries)
+    payment_ids = {p for *_rest, p, _r in rows if p is not None}
+    refund_ids = {r for *_rest, r in rows if r is not None}
+    merchant_ids = {m for m, *_rest in rows if m is not None}
+    by_payment = dict(
+        await Payment.filter(id__in=list(payment_ids)).values_list("id", "payable__vertical")
+    )
+    by_refund = dict(
+        await Refund.filter(id__in=list(refund_ids)).values_list("id", "payment__payable__vertical")
+    )
+    by_merchant = dict(
+        await Merchant.filter(id__in=list(merchant_ids)).values_list("id", "vertical")
+    )
+
+    def vertical_of(merchant: int | None, payment: int | None, refund: int | None) -> str:
+        found = by_payment.get(payment) or by_refund.get(refund) or by_merchant.get(merchant)
+        return str(found or "")
+
+    return vertical_of
 
 
 async def latest_payment(kind: str, ref_id: int) -> Payment | None:

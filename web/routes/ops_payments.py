@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from geo.areas import pick_name
 from marketplace.accounts import Role
+from marketplace.verticals import Vertical
 from payments import reports
 from payments.ledger import reconcile
 from web.auth import require_role
@@ -32,6 +33,14 @@ REASON_TEXT = {
 }
 
 
+def vertical_name(value: str) -> str:
+    """The msgid naming a vertical on this page; "Other" only for money no purchase made."""
+    try:
+        return VERTICAL_TEXT[Vertical(value)][0]
+    except ValueError:
+        return N_("Other")
+
+
 async def payments_page(request: Request) -> Response:
     await require_role(request, Role.OPERATOR)
     city = request.app.state.city
@@ -43,10 +52,7 @@ async def payments_page(request: Request) -> Response:
         "nav": "payments",
         "total": found.total,
         "months": [(month_label(request, m), s) for m, s in found.months],
-        "verticals": [
-            (VERTICAL_TEXT[v][0] if v in VERTICAL_TEXT else N_("Other"), s)  # type: ignore[index]
-            for v, s in found.verticals
-        ],
+        "verticals": [(vertical_name(v), s) for v, s in found.verticals],
         "discrepancies": await reconcile(),
         "refunds": [(r, pick_name(r.merchant_name, locale), numbered(r.kind)) for r in refunds],
         "refund_state_text": REFUND_STATE_TEXT,
