@@ -517,3 +517,56 @@ class _FakeSeeded(dict[str, Any]):
 def test_screenshot_folder_is_ignored() -> None:
     ignored = (REPO / ".gitignore").read_text().splitlines()
     assert "test-artifacts/" in ignored
+
+
+_BAR = (
+    '<nav style="position:fixed;left:0;right:0;bottom:0;height:56px;z-index:10;background:#fff">'
+    '<a href="/" style="display:block;width:90px;height:56px">首页</a></nav>'
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            f'<main style="padding-bottom:56px"><p style="height:900px">…</p>'
+            f"<button>下单</button></main>{_BAR}",
+            [],
+            id="clean",
+        ),
+        pytest.param(
+            '<div style="width:468px">Old Changzhou Handmade Noodles</div>',
+            ["scrolls sideways"],
+            id="too-wide",
+        ),
+        pytest.param(
+            f'<p style="height:900px">…</p><button>下单</button>{_BAR}',
+            ['button "下单" is under nav'],
+            id="last-button-under-the-tab-bar",
+        ),
+        pytest.param(
+            f'<main style="padding-bottom:56px"><div style="position:relative;height:1200px">'
+            f'<span style="position:absolute;z-index:600;left:0;top:700px;width:360px;'
+            f'height:40px;background:red">marker</span></div></main>{_BAR}',
+            ['span "marker" draws over a "首页"'],
+            id="marker-over-the-tab-bar",
+        ),
+    ],
+)
+def test_the_checks_catch_what_they_are_for(
+    browser: Browser, body: str, expected: list[str]
+) -> None:
+    context = browser.new_context(viewport=VIEW, device_scale_factor=1, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<!doctype html><html><head><meta name="viewport" '
+            'content="width=device-width, initial-scale=1"></head>'
+            f'<body style="margin:0">{body}</body></html>'
+        )
+        found = _problems(page)
+    finally:
+        context.close()
+    assert len([p for p in found if not p.startswith("  ")]) == len(expected), found
+    for words, problem in zip(expected, [p for p in found if not p.startswith("  ")], strict=True):
+        assert words in problem, found
