@@ -63,6 +63,7 @@ CATALOGUE: tuple[Page, ...] = (
         click="[data-testid=view-map]",
     ),
     Page("search-empty", "/search", "/search?q=zzzzqqqq", "guest", "nothing found"),
+    Page("search-mistake", "/search", "/search?lat=95&lng=119.9", "guest", "bad input", 422),
     Page("nearby", "/nearby", f"/nearby?{CENTRE}", "guest", "nearby listings"),
     Page("listing-restaurant", LISTING, _at("/listings/{restaurant}"), "resident", "table booking"),
     Page("listing-restaurant-guest", LISTING, _at("/listings/{restaurant}"), "guest", "signed out"),
