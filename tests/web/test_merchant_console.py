@@ -153,6 +153,12 @@ async def test_notices_and_counts_belong_to_the_business_on_screen(
     )
     assert refused.status_code in (403, 404)
     assert await notices.unread_count(stranger, merchant_id=theirs.id) == 1
+    for bad in ("abc", "9" * 30, "-1"):
+        sent = await client.post(
+            "/merchant/notices/read", data={"csrf_token": token, "merchant": bad, "back": "/"}
+        )
+        assert sent.status_code == 404, bad
+    assert _count((await client.get(f"/merchant/{grocery.id}")).text, "work-notices") == 2
 
 
 async def test_the_notices_query_filters_by_business(city: City, operator: Account) -> None:

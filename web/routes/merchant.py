@@ -8,6 +8,7 @@ account; what each account may see or change is decided by the services, never h
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +22,7 @@ from listings.console import services as console
 from listings.models import Merchant
 from listings.types import ListingStatus, MerchantStatus, Vertical
 from marketplace.bookings import queue_counts
-from marketplace.errors import MarketplaceError
+from marketplace.errors import MarketplaceError, NotFound
 from marketplace.notices import services as notices
 from marketplace.orders import queries as order_queries
 from marketplace.orders.types import OrderState
@@ -231,10 +232,9 @@ async def notices_read(request: Request) -> Response:
     form = await read_fields(request)
     merchant_id: int | None = None
     if form.get("merchant"):
-        try:
-            merchant_id = (await reads.get_merchant(account, int(form["merchant"]))).id
-        except ValueError:
-            merchant_id = None
+        if not re.fullmatch(r"\d{1,9}", form["merchant"]):  # a merchant id is a 32-bit int
+            raise NotFound("No such merchant.")
+        merchant_id = (await reads.get_merchant(account, int(form["merchant"]))).id
     await notices.mark_read(account, merchant_id=merchant_id)
     return redirect(local_path(form.get("back", ""), "/merchant"))
 
