@@ -2,7 +2,7 @@
 a name in the chooser, picks the business, lands on its dashboard with the console's own bottom
 navigation (no resident tab bar), the bookings queue opens on the tab that has work, and after
 signing out and in again the console opens on the business chosen last.
-Screenshots at 390×844 and 1280×800, in Chinese and English:
+Screenshots at 390×844, 360×740 and 1280×800, in Chinese and English:
 test-artifacts/screenshots/console-*.png."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tests.browser.test_merchant_flow import _only_our_server
 from tests.support.live_server import REPO, LiveServer
 
 PHONE = {"width": 390, "height": 844}
+SMALL = {"width": 360, "height": 740}
 PASSWORD = "console-password-2026"
 EMAIL = "console-chain@example.test"
 
@@ -52,7 +53,7 @@ def _shots(page: Page, name: str) -> None:
             + ("&" if "?" in here else "?")
             + f"lang={lang}"
         )
-        for size, suffix in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        for size, suffix in ((PHONE, "phone"), (SMALL, "small"), (DESKTOP, "desktop")):
             page.set_viewport_size(size)
             page.evaluate("window.scrollTo(0, 0)")
             page.wait_for_timeout(150)
