@@ -32,6 +32,7 @@ async def approved(owner: Account, merchant: Merchant) -> Notice:
             "en": "You can now publish listings and add what you offer.",
         },
         MERCHANT_LINK,
+        merchant_id=merchant.id,
     )
 
 
@@ -46,6 +47,7 @@ async def rejected(owner: Account, merchant: Merchant, reason: str) -> Notice:
             "en": f"Reason: {reason}\nYou may apply again once this is addressed.",
         },
         MERCHANT_LINK,
+        merchant_id=merchant.id,
     )
 
 
@@ -60,6 +62,7 @@ async def suspended(owner: Account, merchant: Merchant, reason: str) -> Notice:
             "en": f"Reason: {reason}\nYour listings are hidden for now.",
         },
         MERCHANT_LINK,
+        merchant_id=merchant.id,
     )
 
 
@@ -72,6 +75,7 @@ async def staff_joined(owner: Account, merchant: Merchant, member: Account) -> N
         {"zh-CN": f"{who} 已加入「{zh}」", "en": f"{who} joined {en}"},
         {},
         f"{MERCHANT_LINK}/staff",
+        merchant_id=merchant.id,
     )
 
 
@@ -83,4 +87,5 @@ async def listing_hidden(owner: Account, listing: Listing, reason: str) -> Notic
         {"zh-CN": f"「{zh}」已被平台下架", "en": f"{en} was hidden by the platform"},
         {"zh-CN": f"原因：{reason}", "en": f"Reason: {reason}"},
         f"{MERCHANT_LINK}/listings/{listing.id}",
+        merchant_id=listing.merchant_id,  # type: ignore[attr-defined]
     )

@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "listings.models",
     "marketplace.notices.models",
     "listings.photos.models",
+    "listings.console.models",
     "listings.index_outbox",
     "marketplace.bookings.models",
     "marketplace.orders.models",

@@ -21,9 +21,12 @@ class Notice(Model):
     title = fields.JSONField()  # per locale
     body = fields.JSONField(default=dict)  # per locale
     link = fields.CharField(max_length=500, null=True)  # a path inside the site
+    # the business the notice is about, when it is about one: a merchant console shows each
+    # business only its own (a plain id, as the kernel knows no merchants)
+    merchant_id = fields.IntField(null=True)
     read_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "notices"
-        indexes = (("account_id", "read_at"),)
+        indexes = (("account_id", "read_at"), ("account_id", "merchant_id", "read_at"))

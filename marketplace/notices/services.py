@@ -15,6 +15,7 @@ from contextvars import ContextVar
 
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from geo.areas import pick_name
@@ -115,8 +116,11 @@ async def notify(
     title: Mapping[str, str],
     body: Mapping[str, str] | None = None,
     link: str | None = None,
+    *,
+    merchant_id: int | None = None,
 ) -> Notice:
-    """Write a notice for `account` and e-mail it once the surrounding change commits."""
+    """Write a notice for `account` and e-mail it once the surrounding change commits;
+    `merchant_id` names the business it is about, so that business's console shows it."""
     body = body or {}
     _check_texts(title, body)
     pending = _pending.get()
@@ -124,7 +128,12 @@ async def notify(
         # the commit is not ours to see, so the mail could go out for a change that rolls back
         raise RuntimeError("notify() inside a transaction must run within notices.atomic()")
     notice = await Notice.create(
-        account=account, kind=kind, title=dict(title), body=dict(body), link=link
+        account=account,
+        kind=kind,
+        title=dict(title),
+        body=dict(body),
+        link=link,
+        merchant_id=merchant_id,
     )
     mail = mail_for(account, notice)
     if mail is not None:
@@ -135,17 +144,27 @@ async def notify(
     return notice
 
 
-async def unread(account: Account, *, limit: int = 50) -> list[Notice]:
-    """The account's unread notices, newest first."""
+def _mine(account: Account, merchant_id: int | None) -> QuerySet[Notice]:
+    # with a business: only the notices about it, never those of the owner's other businesses
+    query = Notice.filter(account_id=account.id)
+    return query if merchant_id is None else query.filter(merchant_id=merchant_id)
+
+
+async def unread(
+    account: Account, *, limit: int = 50, merchant_id: int | None = None
+) -> list[Notice]:
+    """The account's unread notices, newest first; with `merchant_id`, only those about that
+    business."""
     return (
-        await Notice.filter(account_id=account.id, read_at=None)
+        await _mine(account, merchant_id)
+        .filter(read_at=None)
         .order_by("-created_at", "-id")
         .limit(limit)
     )
 
 
-async def unread_count(account: Account) -> int:
-    return await Notice.filter(account_id=account.id, read_at=None).count()
+async def unread_count(account: Account, *, merchant_id: int | None = None) -> int:
+    return await _mine(account, merchant_id).filter(read_at=None).count()
 
 
 async def recent(account: Account, *, limit: int = 50) -> list[Notice]:
@@ -153,11 +172,14 @@ async def recent(account: Account, *, limit: int = 50) -> list[Notice]:
     return await Notice.filter(account_id=account.id).order_by("-created_at", "-id").limit(limit)
 
 
-async def mark_read(account: Account, notice_ids: Iterable[int] | None = None) -> int:
-    """Mark the account's own notices read (all of them when `notice_ids` is None); returns how
-    many changed. Ids of other accounts' notices are ignored, not an error, so a stale page
-    cannot tell whether an id exists."""
-    query = Notice.filter(account_id=account.id, read_at=None)
+async def mark_read(
+    account: Account, notice_ids: Iterable[int] | None = None, *, merchant_id: int | None = None
+) -> int:
+    """Mark the account's own notices read (all of them when `notice_ids` is None; with
+    `merchant_id`, only those about that business); returns how many changed. Ids of other
+    accounts' notices are ignored, not an error, so a stale page cannot tell whether an id
+    exists."""
+    query = _mine(account, merchant_id).filter(read_at=None)
     if notice_ids is not None:
         query = query.filter(id__in=list(notice_ids))
     return await query.update(read_at=clock.now())

@@ -31,4 +31,11 @@ async def tell_parties(
     owner = await Account.get_or_none(id=owner_of.owner_id)  # type: ignore[attr-defined]
     if owner is not None:
         merchant_title, merchant_link = merchant
-        await notify(owner, f"merchant_{event}", merchant_title, None, merchant_link)
+        await notify(
+            owner,
+            f"merchant_{event}",
+            merchant_title,
+            None,
+            merchant_link,
+            merchant_id=owner_of.id,
+        )

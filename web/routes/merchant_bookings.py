@@ -15,9 +15,11 @@ from starlette.routing import Route
 
 from geo.areas import pick_name
 from listings import merchant_reads as reads
+from listings.console import services as console
 from listings.models import Merchant
 from marketplace import clock
 from marketplace.bookings import queries as booking_queries
+from marketplace.bookings import queue_counts
 from marketplace.bookings import services as bookings
 from marketplace.bookings.kind import BOOKING, BOOKINGS
 from marketplace.bookings.models import Booking
@@ -33,6 +35,7 @@ from web.i18n import N_, request_locale, translator
 from web.payable_json import payable_shown
 from web.purchase_http import cancel_from
 from web.purchase_names import PageNames, names_for
+from web.queue_tabs import Tab, choose_tab
 from web.reasons import Translate
 from web.routes import merchant_refusals as refusals
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
@@ -73,13 +76,17 @@ async def queue_merchant(request: Request) -> Merchant:
 
 
 async def pick_merchant(request: Request, queue: str) -> Response:
-    """/merchant/bookings (where notices link): the account's business, or the choice."""
+    """/merchant/bookings (where notices link): the account's business, the one it last
+    worked on, or the choice."""
     account = await require_account(request)
     merchants = await reads.merchants_of(account)
     if not merchants:
         return redirect("/merchant/apply")
     if len(merchants) > 1:
-        return redirect("/merchant")
+        last = await console.remembered(account, merchants)
+        if last is None:
+            return redirect("/merchant/choose")
+        return redirect(f"/merchant/{last.id}/{queue}")
     return redirect(f"/merchant/{merchants[0].id}/{queue}")
 
 
@@ -153,9 +160,10 @@ async def bookings_page(
         chosen = date.fromisoformat(params.get("date", "")) if params.get("date") else None
     except ValueError:
         chosen = None
-    tab = "date" if chosen else params.get("tab", "today")
-    if tab not in ("today", "upcoming", "date"):
-        tab = "today"
+    # each day tab counts what waits under it; without a choice the queue opens where work is
+    waiting = await queue_counts.waiting_by_day(city, merchant.id)
+    day_tabs = [Tab(key, label, waiting[key]) for key, label in TABS]
+    tab = "date" if chosen else choose_tab(day_tabs, params.get("tab"))
     state_key = params.get("state", "")
     states = next((s for k, _label, s in FILTERS if k == state_key), ())
     if tab == "upcoming":
@@ -175,7 +183,7 @@ async def bookings_page(
         days[-1][1].append(row)
     context = {
         "tab": tab,
-        "day_tabs": TABS,
+        "day_tabs": day_tabs,
         "chosen": (chosen or today).isoformat(),
         "today": today,
         "tomorrow": today + timedelta(days=1),
@@ -183,13 +191,17 @@ async def bookings_page(
         "filters": FILTERS,
         "days": days,
         "count": len(rows),
-        "here_query": request.url.query if request.method == "GET" else "",
+        "here_query": _shown_query(request, tab) if request.method == "GET" else "",
         "queue": "bookings",
         "done": params.get("done", ""),
         "store_paid": await recorded_at_store("booking", [b.id for b in found]),
         **await code_box(request, merchant),
         **(extra or {}),
     }
+    if tab != "date" and "tab" not in params and not extra:
+        # an action on the tab chosen for the reader comes back to that tab, even once its
+        # work is done and the choice would fall elsewhere
+        context["code_back"] = f"{request.url.path}?{_shown_query(request, tab, drop=True)}"
     return await merchant_page(
         request,
         "merchant/bookings.html",
@@ -198,6 +210,15 @@ async def bookings_page(
         nav="bookings",
         status_code=status_code,
     )
+
+
+def _shown_query(request: Request, tab: str, *, drop: bool = False) -> str:
+    """This page's query with the tab it shows written out (`drop`: without a code's banner)."""
+    skip = ("tab", "redeemed", "done") if drop else ("tab",)
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in skip]
+    if tab != "date":
+        kept.insert(0, ("tab", tab))
+    return urlencode(kept)
 
 
 async def bookings_redirect(request: Request) -> Response:

@@ -81,6 +81,27 @@ def listing_chip(listing: Any) -> tuple[str, str]:
     return str(listing.status), LISTING_STATUS_TEXT[str(listing.status)]
 
 
+# the console's sections, in the order of its navigation: (key, message id, icon, path after
+# /merchant/<id>); the 商品/服务 section holds every page about listings and what they offer
+SECTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("home", N_("Dashboard"), "shop", ""),
+    ("bookings", N_("Bookings"), "calendar", "/bookings"),
+    ("orders", N_("Orders"), "receipt", "/orders"),
+    ("listings", N_("Catalogue"), "box", "/listings"),
+    ("payouts", N_("Payments"), "wallet", "/payouts"),
+    ("settings", N_("Settings"), "gear", "/settings"),
+)
+# pages whose routes say `nav="home"` (or their own key) but belong to another section
+SECTION_OF_TEMPLATE: dict[str, str] = {
+    "merchant/listing_form.html": "listings",
+    "merchant/offerings.html": "listings",
+    "merchant/photos.html": "listings",
+    "merchant/availability.html": "listings",
+    "merchant/application.html": "settings",
+    "merchant/staff.html": "settings",
+}
+
+
 async def merchant_page(
     request: Request,
     template: str,
@@ -90,15 +111,20 @@ async def merchant_page(
     nav: str,
     status_code: int = 200,
 ) -> Response:
-    """Render a page in the merchant frame (its own navigation, the merchant's name)."""
+    """Render a page in the merchant console's frame: its own navigation, the business being
+    managed named at the top with a way to switch to another of the account's businesses."""
     account = await require_account(request)
     owner = merchant is not None and await reads.is_owner(account, merchant)
+    # the switcher is offered to whoever runs more than one business
+    many = len(await reads.merchants_of(account)) > 1
     base = {
         "merchant": merchant,
         "merchant_name": pick_name(merchant.name, request_locale(request)) if merchant else "",
         "merchant_status": MERCHANT_STATUS_TEXT[merchant.status] if merchant else "",
         "is_owner": owner,
-        "nav": nav,
+        "nav": SECTION_OF_TEMPLATE.get(template, nav),
+        "console_sections": SECTIONS,
+        "can_switch": many,
         "vertical_text": VERTICAL_TEXT,
     }
     return await render(request, template, {**base, **context}, status_code=status_code)

@@ -58,7 +58,47 @@
     });
   }
 
+  // the business chooser filters its rows as one types, as the server does for ?q=: every
+  // word typed must be in one of the business's names (any language), case ignored
+  function chooser() {
+    var box = document.querySelector("[data-chooser]");
+    if (!box) return;
+    var input = box.querySelector("[data-chooser-input]");
+    var rows = Array.prototype.slice.call(box.querySelectorAll("[data-chooser-row]"));
+    var empty = box.querySelector("[data-chooser-empty]");
+    var count = box.querySelector("[data-chooser-count]");
+    var fold = function (text) { return (text.normalize ? text.normalize("NFKC") : text).toLowerCase(); };
+    var names = rows.map(function (row) { return fold(row.dataset.search || ""); });
+    function filter() {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var shown = 0;
+      rows.forEach(function (row, i) {
+        var match = words.every(function (w) { return names[i].indexOf(w) !== -1; });
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      empty.hidden = shown > 0;
+      count.textContent = words.length
+        ? count.dataset.templateSome.replace("{shown}", String(shown))
+        : count.dataset.templateAll;
+      // the address keeps the query, so going back returns to the same list
+      var url = new URL(window.location.href);
+      if (words.length) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+      window.history.replaceState(null, "", url.toString());
+    }
+    input.addEventListener("input", filter);
+    // Enter opens the only business left, as a shop assistant expects
+    input.form.addEventListener("submit", function (event) {
+      var left = rows.filter(function (row) { return !row.hidden; });
+      if (left.length === 1) {
+        event.preventDefault();
+        window.location.href = left[0].querySelector("a").href;
+      }
+    });
+  }
+
   function start() {
+    chooser();
     toggles();
     areaModes();
     copyHours();
