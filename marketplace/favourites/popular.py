@@ -10,7 +10,6 @@ from tortoise import connections
 
 from geo.areas import CityArea
 from geo.coords import LatLng
-
 from listings.types import ListingStatus
 from marketplace.bookings.types import BookingState
 from marketplace.orders.types import OrderState

@@ -68,9 +68,9 @@ async def saved_among(resident: Account, listing_ids: list[int]) -> set[int]:
     """Which of `listing_ids` the resident saved (the hearts on a page of cards)."""
     if not listing_ids:
         return set()
-    rows = await Favourite.filter(
-        resident_id=resident.id, listing_id__in=listing_ids
-    ).values_list("listing_id", flat=True)
+    rows = await Favourite.filter(resident_id=resident.id, listing_id__in=listing_ids).values_list(
+        "listing_id", flat=True
+    )
     return {int(i) for i in rows}
 
 
@@ -96,7 +96,8 @@ async def record_view(resident: Account, listing_id: int) -> None:
     await connection.execute_query(
         'INSERT INTO "recent_views" ("resident_id", "listing_id", "viewed_at") '
         f"VALUES ({a}, {b}, {c}) "
-        'ON CONFLICT ("resident_id", "listing_id") DO UPDATE SET "viewed_at" = excluded."viewed_at"',
+        'ON CONFLICT ("resident_id", "listing_id") '
+        'DO UPDATE SET "viewed_at" = excluded."viewed_at"',
         [resident.id, listing_id, clock.now()],
     )
     a, b = _marks(dialect, 2)

@@ -22,8 +22,9 @@ from marketplace.orders.models import Order
 from marketplace.orders.types import OrderState
 from tests.support.bookables import (
     cleaning_of,
-    every_day,     confirmed_booking,
+    confirmed_booking,
     confirmed_order,
+    every_day,
     shop_of,
 )
 from tests.support.factories import make_account, make_listing, make_merchant
@@ -120,9 +121,7 @@ async def test_concurrent_views_make_one_row(db: str) -> None:
     assert await RecentView.filter(resident_id=resident.id).count() == 1
 
 
-async def test_popular_counts_the_weeks_completed_purchases_in_the_district(
-    db: str, city
-) -> None:
+async def test_popular_counts_the_weeks_completed_purchases_in_the_district(db: str, city) -> None:
     now = clock.now()
     merchant = await make_merchant()
     hours = every_day("08:00", "20:00", 120, 20)
