@@ -190,6 +190,7 @@ routes: list[BaseRoute] = [
             response=FavouriteOut,
             status=201,
             errors=(404,),
+            extra_responses={200: "It was saved already: nothing changed (the same body)"},
             description="Idempotent: saving again changes nothing and answers 200. Drafts and "
             "hidden listings answer 404 like unknown ids. `count` is the listing's favourites.",
         ),
