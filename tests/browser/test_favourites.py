@@ -15,6 +15,7 @@ from tests.browser.conftest import shoot
 from tests.support.live_server import LiveServer
 
 VIEWPORT = {"width": 390, "height": 844}
+SMALL = {"width": 360, "height": 740}
 PLACE = quote("31.7787,119.974,landmark,南大街", safe="")
 
 
@@ -29,15 +30,20 @@ def phone390(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 
 def _fits(page: Page) -> None:
     # against the device's width: a phone's layout viewport grows with content that overflows
-    overflow = page.evaluate("document.documentElement.scrollWidth") - VIEWPORT["width"]
+    width = (page.viewport_size or VIEWPORT)["width"]
+    overflow = page.evaluate("document.documentElement.scrollWidth") - width
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 
 def _both_languages(page: Page, url: str, name: str) -> None:
-    for lang in ("zh-CN", "en"):
-        page.goto(f"{url}{'&' if '?' in url else '?'}lang={lang}")
-        _fits(page)
-        shoot(page, f"{name}-390-{lang}")
+    """Shots in each language at 390×844 and 360×740; neither scrolls sideways."""
+    for size in (VIEWPORT, SMALL):
+        page.set_viewport_size(size)
+        for lang in ("zh-CN", "en"):
+            page.goto(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+            _fits(page)
+            shoot(page, f"{name}-{size['width']}-{lang}")
+    page.set_viewport_size(VIEWPORT)
     page.goto(f"{url}{'&' if '?' in url else '?'}lang=zh-CN")
 
 
