@@ -18,7 +18,6 @@ from starlette.routing import BaseRoute, Route
 
 from geo.coords import LatLng
 from geo.distance import geodesic_m
-from marketplace.accounts.models import Account
 from marketplace.db import is_unavailable
 from marketplace.favourites import services as favourites
 from search.interfaces import Hit
@@ -137,7 +136,7 @@ class FavouritesOut(BaseModel):
     favourites: list[dict[str, Any]]
 
 
-async def _state(account: Account, listing_id: int, saved: bool, status: int) -> Response:
+async def _state(listing_id: int, saved: bool, status: int) -> Response:
     count = await favourites.count_for(listing_id)
     body = {"listing_id": listing_id, "saved": saved, "count": count}
     return JSONResponse(body, status_code=status)
@@ -147,14 +146,14 @@ async def api_save(request: Request) -> Response:
     account = await require_account(request)
     listing_id: int = request.path_params["listing_id"]
     created = await favourites.save(account, listing_id)
-    return await _state(account, listing_id, True, 201 if created else 200)
+    return await _state(listing_id, True, 201 if created else 200)
 
 
 async def api_unsave(request: Request) -> Response:
     account = await require_account(request)
     listing_id: int = request.path_params["listing_id"]
     await favourites.unsave(account, listing_id)
-    return await _state(account, listing_id, False, 200)
+    return await _state(listing_id, False, 200)
 
 
 async def api_my_favourites(request: Request) -> Response:
