@@ -34,6 +34,8 @@ MODEL_MODULES = [
     "marketplace.orders.models",
     "marketplace.purchases.models",
     "payments.models",
+    # favourites and recently viewed listings
+    "marketplace.favourites.models",
 ]
 MIGRATIONS_MODULE = "marketplace.migrations"
 

@@ -25,8 +25,8 @@ from search.city_query import SearchParams, build_query
 from search.interfaces import Hit, SearchQuery, SearchResults, SearchUnavailable
 from web.i18n import N_, request_locale, translator
 from web.routes.listing_pages import badge, now
-from web.routes.pages import VERTICAL_TEXT
 from web.templating import format_money
+from web.vertical_names import VERTICAL_TEXT
 
 _LIST_FIELDS = ("vertical", "category", "tag", "facets")
 

@@ -17,6 +17,8 @@ PURCHASE_DOMAINS = frozenset(
         "marketplace.promotions",
         "marketplace.membership",
         "marketplace.referrals",
+        # favourites and recently viewed: the home page's "popular" counts purchases
+        "marketplace.favourites",
     }
 )
 

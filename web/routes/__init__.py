@@ -14,6 +14,7 @@ from web.routes import (
     booking_pages,
     bookings_api,
     checkout_pages,
+    favourite_pages,
     health,
     listing_pages,
     merchant,
@@ -40,6 +41,8 @@ from web.templating import STATIC_DIR
 def all_routes() -> list[BaseRoute]:
     return [
         *pages.routes,
+        # the heart's form, 我的收藏 and the favourites API
+        *favourite_pages.routes,
         *auth.routes,
         *ops.routes,
         *ops_review.routes,

@@ -19,6 +19,7 @@ from marketplace.bookings.queries import BookableItem, bookable_items, published
 from marketplace.bookings.queries import slots_on_date as _slots_on_date
 from marketplace.bookings.requests import MAX_PARTY
 from web.i18n import babel_locale, request_locale, translator
+from web.routes.favourite_pages import listing_favourite
 from web.routes.listing_pages import listing_context
 from web.routes.resident_common import new_key, now
 from web.templating import render
@@ -221,6 +222,8 @@ async def render_listing(
     city = request.app.state.city
     listing = await get_public_listing(listing_id, city)
     context: dict[str, Any] = listing_context(request, listing, now(request))
+    # the heart and its count; a resident's view goes to their recently viewed
+    context["favourite"] = await listing_favourite(request, listing_id)
     values, errors = values or {}, errors or {}
     if listing.vertical is Vertical.SHOP:
         context["cart"] = shop_cart(listing, values, errors)

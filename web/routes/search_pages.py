@@ -18,6 +18,7 @@ from marketplace.errors import ValidationFailed
 from search.interfaces import Radius, SortBy
 from web.degraded import account_if_reachable
 from web.i18n import N_, request_locale, translator
+from web.routes.favourite_pages import saved_ids_for
 from web.routes.pages import VERTICAL_TEXT
 from web.search_view import facet_names, params_of, run_search
 from web.templating import format_money, render
@@ -288,6 +289,8 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
             ],
         },
         "hidden": [(k, v) for k, v in url.items if k not in ("q", "sort")],
+        # the cards' hearts: which of them the resident saved
+        "saved_ids": await saved_ids_for(request, [h["id"] for h in found.hits]),
     }
     return await render(request, "search.html", context)
 
