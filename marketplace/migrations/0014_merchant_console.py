@@ -41,7 +41,7 @@ async def nothing(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("taocity", "0011_purchase_codes")]
+    dependencies = [("taocity", "0013_favourites")]
 
     initial = False
 
