@@ -32,6 +32,7 @@ MODEL_MODULES = [
     "marketplace.bookings.models",
     "marketplace.orders.models",
     "marketplace.purchases.models",
+    "marketplace.places.models",
     "payments.models",
 ]
 MIGRATIONS_MODULE = "marketplace.migrations"
