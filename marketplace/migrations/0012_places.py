@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('serves', fields.BooleanField(default=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'saved_addresses', 'app': 'taocity', 'unique_together': (('account_id', 'label'),), 'pk_attr': 'id', 'table_description': 'An address a resident keeps, such as home or office, with a point and the words for the door.'},
+            options={'table': 'saved_addresses', 'app': 'taocity', 'unique_together': (('account_id', 'label'),), 'pk_attr': 'id', 'table_description': 'A saved address, such as home or office: a point and the words for the door.'},
             bases=['Model'],
         ),
         ops.CreateModel(

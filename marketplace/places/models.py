@@ -9,7 +9,7 @@ from marketplace.places import MAX_ADDRESS_TEXT, MAX_LABEL
 
 
 class SavedAddress(Model):
-    """An address a resident keeps, such as home or office, with a point and the words for the door."""
+    """A saved address, such as home or office: a point and the words for the door."""
 
     id = fields.IntField(primary_key=True)
     account = fields.ForeignKeyField(
