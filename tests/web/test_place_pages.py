@@ -165,7 +165,7 @@ async def test_saved_addresses_pages(app: Starlette, resident: Account) -> None:
         assert rename.status_code == 303
         assert "在 老家 附近" in (await c.get("/")).text
         chooser = (await c.get("/place")).text
-        assert 'name="address_id" value="%d"' % number in chooser
+        assert f'name="address_id" value="{number}"' in chooser
         gone = await c.post(f"/me/addresses/{number}/delete", data={"csrf_token": token})
         assert gone.status_code == 303
         assert (await c.get("/api/v1/me/addresses")).json() == {"addresses": []}
