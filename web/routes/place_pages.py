@@ -50,7 +50,7 @@ _FIELDS = {
     "lng": N_("Location"),
     "kind": N_("Kind of place"),
     "ref": N_("Place"),
-    "label": N_("Name"),
+    "label": N_("Address name"),
     "address_text": N_("Address"),
     "address_id": N_("Saved address"),
 }
