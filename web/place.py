@@ -131,3 +131,22 @@ def display_name(place: Place | None, city: City, locale: str) -> str:
             if place.label in landmark.name.values():
                 return landmark.display_name(locale)
     return place.label
+
+
+async def serving_address_values(request: Request) -> dict[str, str]:
+    """The address form's first values for a signed-in resident: the saved address used for
+    services at my address (and deliveries), so booking a cleaner starts with 家 filled in."""
+    try:
+        account = await current_account(request)
+        found = await places.serving_address(account.id) if account is not None else None
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        return {}
+    if found is None:
+        return {}
+    return {
+        "lat": f"{found.lat:.6f}",
+        "lng": f"{found.lng:.6f}",
+        "address_text": found.address_text,
+    }

@@ -11,6 +11,7 @@ import httpx
 from starlette.applications import Starlette
 
 from marketplace.accounts.models import Account
+from tests.support.bookables import NEAR_HOME, NOW, cleaning_service
 from tests.web.conftest import client_for, csrf_token_from
 from tests.web.merchant_helpers import signed_in
 from tests.web.test_search_api import CENTRE, client  # noqa: F401  (the indexed-city fixture)
@@ -278,3 +279,26 @@ def test_cookie_round_trip() -> None:
     place = Place(31.7782, 119.9516, "南大街, 常州", "landmark")
     assert parse_cookie(unquote(cookie_value(place))) == place
     assert parse_cookie(cookie_value(place)) == place
+
+
+async def test_the_booking_address_starts_as_the_serving_address(
+    app: Starlette, resident: Account
+) -> None:
+    listing, _ = await cleaning_service()
+    app.state.clock = lambda: NOW
+    async with client_for(app) as c:
+        token = await signed_in(c, resident)
+        before = (await c.get(f"/listings/{listing.id}")).text
+        assert 'name="lat" value=""' in before
+        await c.post(
+            "/api/v1/me/addresses",
+            json={
+                "label": "家",
+                "lat": NEAR_HOME.lat,
+                "lng": NEAR_HOME.lng,
+                "address_text": "3 栋 501",
+            },
+            headers={"X-CSRF-Token": token},
+        )
+        page = (await c.get(f"/listings/{listing.id}")).text
+        assert f'name="lat" value="{NEAR_HOME.lat:.6f}"' in page and 'value="3 栋 501"' in page
