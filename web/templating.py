@@ -195,8 +195,15 @@ def _place_context(request: Request, city: City, locale: str) -> dict[str, Any]:
     # `render` asked `place_of` before drawing (it may need the database); an error page drawn
     # without the database knows the cookie's place only
     state = request.scope.get("state", {})
-    place = state["place"] if "place" in state else cookie_place(request)
-    return {"place": place, "place_name": display_name(place, city, locale)}
+    asked = "place" in state
+    place = state["place"] if asked else cookie_place(request)
+    # error pages stay script-free (and byte-identical for the same error): the chooser's
+    # "use my position" button, which needs place.js, is then simply not offered
+    return {
+        "place": place,
+        "place_name": display_name(place, city, locale),
+        "place_script": asked,
+    }
 
 
 def create_templates(catalogs: Catalogs) -> Jinja2Templates:
