@@ -33,6 +33,7 @@ MODEL_MODULES = [
     "marketplace.bookings.models",
     "marketplace.orders.models",
     "marketplace.purchases.models",
+    "marketplace.places.models",
     "payments.models",
     # favourites and recently viewed listings
     "marketplace.favourites.models",

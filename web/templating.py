@@ -28,6 +28,7 @@ from web import csrf
 from web.auth import current_account
 from web.content_policy import request_nonce
 from web.i18n import Catalogs, babel_locale, request_locale
+from web.place import cookie_place, display_name, place_of
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -186,6 +187,22 @@ def _common_context(request: Request) -> dict[str, Any]:
         "city_name": city.display_name(locale),
         "account": request.scope.get("state", {}).get("account"),
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        **_place_context(request, city, locale),
+    }
+
+
+def _place_context(request: Request, city: City, locale: str) -> dict[str, Any]:
+    # `render` asked `place_of` before drawing (it may need the database); an error page drawn
+    # without the database knows the cookie's place only
+    state = request.scope.get("state", {})
+    asked = "place" in state
+    place = state["place"] if asked else cookie_place(request)
+    # error pages stay script-free (and byte-identical for the same error): the chooser's
+    # "use my position" button, which needs place.js, is then simply not offered
+    return {
+        "place": place,
+        "place_name": display_name(place, city, locale),
+        "place_script": asked,
     }
 
 
@@ -233,6 +250,7 @@ async def render(
     """Render a page. Error pages pass `load_account=False`: they must draw without a database."""
     if load_account:
         await current_account(request)
+        await place_of(request)
     templates: Jinja2Templates = request.app.state.templates
     token = _rendering.set(request)
     try:

@@ -11,7 +11,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("taocity", "0011_purchase_codes")]
+    dependencies = [("taocity", "0012_places")]
 
     initial = False
 

@@ -55,12 +55,11 @@ def test_phone_list_then_map(phone: Page, live_server: LiveServer) -> None:
 
 
 def test_location_refused_offers_places(phone: Page, live_server: LiveServer) -> None:
+    # /nearby without a place asks where; a district or landmark answers without the browser
     phone.goto(f"{live_server.url}/nearby")
-    phone.get_by_test_id("locate").click()
-    picker = phone.get_by_test_id("place-picker")
-    expect(picker).to_be_visible()
-    phone.locator("#place-select").select_option(index=1)
-    phone.wait_for_url("**/nearby?*lat=*")
+    expect(phone.locator("main").get_by_test_id("place-chooser")).to_be_visible()
+    phone.locator("main").get_by_test_id("place-landmarks").locator("button").first.click()
+    phone.wait_for_url("**/nearby")
     expect(phone.get_by_test_id("result").first).to_be_visible()
     assert "km" in phone.get_by_test_id("distance").first.inner_text() or "m" in (
         phone.get_by_test_id("distance").first.inner_text()

@@ -40,6 +40,7 @@ LAYERS: dict[str, frozenset[str]] = {
             "marketplace.city",
             "marketplace.accounts",
             "marketplace.notices",
+            "marketplace.places",  # where residents are: kernel, as accounts are
         }
     ),
     "listings": frozenset({"listings"}),

@@ -32,6 +32,7 @@ from web.routes import (
     pages,
     payments_webhook,
     photos,
+    place_pages,
     search_api,
     search_pages,
 )
@@ -66,6 +67,7 @@ def all_routes() -> list[BaseRoute]:
         *payments_webhook.routes,
         *search_api.routes,
         *search_pages.routes,
+        *place_pages.routes,
         *photos.routes,
         *health.routes,
         # Leaflet ships inside a PyPI package; the app serves it itself (no CDN)

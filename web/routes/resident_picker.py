@@ -19,6 +19,7 @@ from marketplace.bookings.queries import BookableItem, bookable_items, published
 from marketplace.bookings.queries import slots_on_date as _slots_on_date
 from marketplace.bookings.requests import MAX_PARTY
 from web.i18n import babel_locale, request_locale, translator
+from web.place import serving_address_values
 from web.routes.favourite_pages import listing_favourite
 from web.routes.listing_pages import listing_context
 from web.routes.resident_common import new_key, now
@@ -225,6 +226,9 @@ async def render_listing(
     # the heart and its count; a resident's view goes to their recently viewed
     context["favourite"] = await listing_favourite(request, listing_id)
     values, errors = values or {}, errors or {}
+    if not values:
+        # a first look at the page: the address starts as the resident's saved one, if any
+        values = await serving_address_values(request)
     if listing.vertical is Vertical.SHOP:
         context["cart"] = shop_cart(listing, values, errors)
         context["booking"] = None

@@ -14,12 +14,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from listings.types import Vertical
+from marketplace.db import is_unavailable
 from marketplace.errors import ValidationFailed
+from marketplace.places import services as places
 from search.interfaces import Radius, SortBy
 from web.degraded import account_if_reachable
 from web.i18n import N_, request_locale, translator
+from web.place import place_of
 from web.routes.favourite_pages import saved_ids_for
 from web.routes.pages import VERTICAL_TEXT
+from web.routes.place_pages import chooser
 from web.search_view import facet_names, params_of, run_search
 from web.templating import format_money, render
 
@@ -93,22 +97,6 @@ def distance_text(metres: int | None) -> str:
     if metres < 1000:
         return f"{round(metres / 10) * 10:.0f} m"
     return f"{metres / 1000:.1f} km"
-
-
-def _places(request: Request) -> list[dict[str, Any]]:
-    """Landmarks and districts to pick as "where I am" when the browser will not say."""
-    city = request.app.state.city
-    locale = request_locale(request)
-    places = [
-        {"name": d.display_name(locale), "lat": p.y, "lng": p.x, "kind": "district"}
-        for d in city.area.districts
-        for p in [d.polygon.representative_point()]
-    ]
-    places += [
-        {"name": lm.display_name(locale), "lat": lm.point.lat, "lng": lm.point.lng, "kind": "lm"}
-        for lm in city.landmarks
-    ]
-    return places
 
 
 def _price_chips(request: Request, url: Url) -> list[dict[str, Any]]:
@@ -210,10 +198,57 @@ def _chips(request: Request, url: Url, facets: dict[str, list[dict]]) -> dict[st
     }
 
 
+def _open_first(hits: list[dict[str, Any]]) -> None:
+    """Open places first, each group still in the engine's order (nearest first on /nearby).
+    It orders the page shown: the engine has no sort by opening state."""
+    hits.sort(key=lambda h: not (h["opening"] and h["opening"]["open"]))
+
+
+async def _serving_chip(request: Request, url: Url) -> dict[str, Any] | None:
+    """ "Comes to 家": the resident's address used for services that travel, as a filter."""
+    account = await account_if_reachable(request)
+    if account is None:
+        return None
+    try:
+        home = await places.serving_address(account.id)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        return None
+    if home is None:
+        return None
+    _ = translator(request)
+    point = f"{home.lat:.6f},{home.lng:.6f}"
+    chosen = url.has("serves", point)
+    return {
+        "label": _("Comes to %(address)s") % {"address": home.label},
+        "chosen": chosen,
+        "count": None,
+        "href": url.without("serves")
+        if chosen
+        else url.setting(serves=point, radius_m=None, bbox=None, district=None),
+    }
+
+
 async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool) -> Response:
     city = request.app.state.city
     _ = translator(request)
     params = params_of(request).model_copy(update={"facets": list(PAGE_FACETS)})
+    # the results come from the index: an unreachable database must not take them away
+    await account_if_reachable(request)
+    place = await place_of(request)
+    if not (params.lat or params.lng) and place is not None:
+        # the chosen place is where distances are measured from, unless the URL says otherwise
+        params = params.model_copy(update={"lat": f"{place.lat:.6f}", "lng": f"{place.lng:.6f}"})
+    if nearby and not (params.lat and params.lng):
+        # sorting by distance needs a point: ask for one instead of listing the whole city
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return await chooser(
+            request,
+            next_path=here,
+            intro=_("Choose where you are, and what is near it is listed nearest first."),
+        )
+    open_first = request.query_params.get("open_first") == "1"
     if nearby and params.lat and params.lng:
         if not params.sort:
             params = params.model_copy(update={"sort": SortBy.DISTANCE.value})
@@ -222,8 +257,6 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
             params = params.model_copy(update={"radius_m": radius})
             items = [*items, ("radius_m", radius)]
     url = Url(request.url.path, items)
-    # the results come from the index: an unreachable database must not take them away
-    await account_if_reachable(request)
     try:
         found = await run_search(request, params)
     except ValidationFailed as exc:
@@ -234,7 +267,6 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
             "errors": list(hints),
             "q": params.q,
             "url": url,
-            "places": _places(request),
             "sorts": [],
             "hidden": [],
             "nearby": nearby,
@@ -245,6 +277,8 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
     pages = max(1, -(-results.total // query.page_size))
     origin = query.reference_point()
     radius = query.geo.metres if isinstance(query.geo, Radius) else None
+    if open_first:
+        _open_first(found.hits)
     for n, hit in enumerate(found.hits, start=(query.page - 1) * query.page_size + 1):
         hit["number"] = n
         hit["distance_text"] = distance_text(hit["distance_m"])
@@ -260,6 +294,13 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
         "page": query.page,
         "pages": pages,
         "chips": _chips(request, url, facets),
+        "open_first": {
+            "label": _("Open now first"),
+            "chosen": open_first,
+            "count": None,
+            "href": url.without("open_first") if open_first else url.setting(open_first="1"),
+        },
+        "serving": await _serving_chip(request, url),
         "sort": query.sort.value,
         "sorts": [
             (s.value, _(text))
@@ -270,7 +311,6 @@ async def _page(request: Request, items: list[tuple[str, str]], *, nearby: bool)
         "radius_km": f"{radius / 1000:g}" if radius is not None else None,
         "wider": wider,
         "nearby": nearby,
-        "places": _places(request),
         "map": {
             "tiles": city.map.tile_url,
             "attribution": city.map.attribution,
