@@ -137,8 +137,10 @@ async def test_at_most_one_query_per_section(
     # every section's cards in one read: listings, prices, photos
     assert sent("FROM listings WHERE status") == 1, queries
     assert sent("FROM offerings") == 1 and sent("FROM photos") == 1, queries
+    # where the resident is, asked once for the whole page
+    assert sent('"resident_places"') == 1, queries
     # the rest: who is signed in (1) and the counts under the categories (2)
-    assert len(queries) <= 9, "\n".join(queries)
+    assert len(queries) <= 10, "\n".join(queries)
 
 
 async def test_guest_without_database_still_gets_the_page(
