@@ -22,6 +22,7 @@ from marketplace.errors import ValidationFailed
 from marketplace.lifecycle import StateChanged
 from marketplace.notices.services import atomic
 from marketplace.notices.texts import texts, translated
+from marketplace.purchases import history
 from marketplace.purchases.errors import CompletionTooEarly, CompletionTooLate
 from marketplace.purchases.kinds import PurchaseKind
 from payments.pay_at_store import left_to_pay, settle_at_store
@@ -155,6 +156,15 @@ def read_note(reason: str | None) -> Settled | None:
     except ValueError:
         return None
     return Settled(parts[0], received, parts[2] if len(parts) > 2 else None, free or None)
+
+
+async def settled_of(
+    kind: PurchaseKind, ids: list[int], completed: list[str]
+) -> dict[int, Settled]:
+    """How each of these purchases was settled when completed (into one of `completed`), for
+    the queues; purchases that settled nothing at the store are left out."""
+    notes = await history.reasons_on_entering(kind, ids, completed)
+    return {pid: found for pid, text in notes.items() if (found := read_note(text)) is not None}
 
 
 def _discount(done: Settled, due: int) -> Adjustment | None:
