@@ -80,8 +80,10 @@ async def _found(city: City, merchant: Account, text: str) -> tuple[PurchaseKind
 
 def _redeemable(kind: PurchaseKind, purchase: Any) -> None:
     """TransitionNotAllowed (in the code box's words) when the purchase's state forbids it."""
-    if kind.redeem_from is not None and str(purchase.state) not in kind.redeem_from:
-        raise _not_allowed(kind.not_redeemable(purchase))
+    try:
+        completion.check_completable(kind, purchase)
+    except TransitionNotAllowed:
+        raise _not_allowed(kind.not_redeemable(purchase)) from None
 
 
 async def look_up_code(

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from marketplace.errors import ValidationFailed
-from marketplace.lifecycle import StateChanged
+from marketplace.lifecycle import ActorRole, StateChanged, TransitionNotAllowed
 from marketplace.notices.services import atomic
 from marketplace.notices.texts import texts, translated
 from marketplace.purchases import history
@@ -88,6 +88,18 @@ def check_window(kind: PurchaseKind, city: City, purchase: Any, now: datetime) -
             f"the time to complete this {kind.name} by its code ended at {local} ({city.timezone})",
             closed_at=closes,
         )
+
+
+def check_completable(kind: PurchaseKind, purchase: Any) -> None:
+    """TransitionNotAllowed when the purchase's state cannot lead to its completion (cancelled,
+    still held, done): said before any money is asked for."""
+    state = str(purchase.state)
+    if kind.redeem_from is not None:
+        allowed = state in kind.redeem_from
+    else:  # the kind did not say: any state the merchant can still move it from
+        allowed = bool(kind.machine.targets(kind.states(state), ActorRole.MERCHANT))
+    if not allowed:
+        raise TransitionNotAllowed(f"this {kind.name} is {state}")
 
 
 async def due_at_store(kind: PurchaseKind, purchase: Any) -> int:
@@ -206,6 +218,7 @@ async def complete(
     UPDATE) and so records no second payment."""
     if kind.redeem is None:
         raise TypeError(f"purchases of kind {kind.name!r} are not completed by a code")
+    check_completable(kind, purchase)
     check_window(kind, city, purchase, now)
     async with atomic():
         # the row locked (PostgreSQL) and read again: of two merchants confirming at once, the
