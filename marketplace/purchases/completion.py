@@ -18,7 +18,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from marketplace.errors import ValidationFailed
+from tortoise.exceptions import IntegrityError
+
+from marketplace.errors import Conflict, ValidationFailed
 from marketplace.lifecycle import ActorRole, StateChanged, TransitionNotAllowed
 from marketplace.notices.services import atomic
 from marketplace.notices.texts import texts, translated
@@ -230,7 +232,12 @@ async def complete(
         done = settled(due, settlement)  # a refusal here has written nothing
         completed = await kind.redeem(city, merchant, purchase, now, note(done))
         if done.how != "nothing_due":
-            await settle_at_store(
-                city, kind.name, int(purchase.id), done.received, discount=_discount(done, due)
-            )
+            try:
+                await settle_at_store(
+                    city, kind.name, int(purchase.id), done.received, discount=_discount(done, due)
+                )
+            except IntegrityError:  # recorded on its own at this moment: nothing is kept
+                raise Conflict(
+                    f"the payment of this {kind.name} was recorded meanwhile; check the code again"
+                ) from None
     return completed
