@@ -1,11 +1,14 @@
 """A merchant enters or scans a resident's code: whatever purchase has it (a booking is
-completed, an order handed over) is found by one look-up, codes being unique across kinds. A code
+completed, an order handed over) is found by one look-up, codes being unique across kinds.
+Two steps: `look_up_code` says what it is, when, and what is due at the store; `complete_code`
+completes it with what was received (`purchases.completion`), in one transaction. A code
 works once, and only for the merchant whose purchase it is: another merchant's code is "not
 found", the same as a code that does not exist, so codes cannot be probed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +24,11 @@ from marketplace.errors import FieldError, ValidationFailed
 from marketplace.lifecycle import StateChanged, TransitionNotAllowed
 from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
-from marketplace.purchases import codes
+from marketplace.purchases import codes, completion
 from marketplace.purchases.access import is_merchants
+from marketplace.purchases.completion import Settlement, WithoutPayment
 from marketplace.purchases.errors import CodeAlreadyUsed, CodeNotFound
+from marketplace.purchases.kinds import PurchaseKind
 
 if TYPE_CHECKING:
     from marketplace.city import City
@@ -46,10 +51,19 @@ def _not_allowed(reason: str) -> TransitionNotAllowed:
     return TransitionNotAllowed(f"code: {reason}", errors=[FieldError("code", reason)])
 
 
-async def redeem_code(
-    city: City, merchant: Account, text: str, *, now: datetime | None = None
-) -> Booking | Order:
-    now = now or clock.now()
+@dataclass(frozen=True)
+class CodeCheck:
+    """What a code stands for, shown to the merchant before completing: the purchase, the
+    amount to take at the store (0: nothing to take), and when the code may complete it."""
+
+    kind: PurchaseKind
+    purchase: Booking | Order
+    due_at_store: int
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+async def _found(city: City, merchant: Account, text: str) -> tuple[PurchaseKind, Any]:
     code = normalise_code(text)
     if code is None:
         raise ValidationFailed.on("code", "is not a code: 8 letters and digits, as XXXX-XXXX")
@@ -61,8 +75,47 @@ async def redeem_code(
         raise _not_found()
     if purchase.code_used_at is not None:
         raise _used()
+    return kind, purchase
+
+
+def _redeemable(kind: PurchaseKind, purchase: Any) -> None:
+    """TransitionNotAllowed (in the code box's words) when the purchase's state forbids it."""
     try:
-        redeemed: Any = await kind.redeem(city, merchant, purchase, now)
+        completion.check_completable(kind, purchase)
+    except TransitionNotAllowed:
+        raise _not_allowed(kind.not_redeemable(purchase)) from None
+
+
+async def look_up_code(
+    city: City, merchant: Account, text: str, *, now: datetime | None = None
+) -> CodeCheck:
+    """The first step of the code box: what the code is, when, and what is due at the store.
+    Refuses as completing would (not found, used, its state, too early, too late), so the
+    merchant learns it before asking the customer for money."""
+    now = now or clock.now()
+    kind, purchase = await _found(city, merchant, text)
+    _redeemable(kind, purchase)
+    completion.check_window(kind, city, purchase, now)
+    opens, closes = completion.window(kind, city, purchase)
+    due = await completion.due_at_store(kind, purchase)
+    return CodeCheck(kind, purchase, due, opens, closes)
+
+
+async def complete_code(
+    city: City,
+    merchant: Account,
+    text: str,
+    settlement: Settlement | None = None,
+    *,
+    now: datetime | None = None,
+) -> Booking | Order:
+    """The second step: complete (a booking) or hand over (an order) the purchase with this
+    code, with what was received at the store (`Settlement`) recorded in the same transaction.
+    Money due at the store and no settlement: a 422 on `received`."""
+    now = now or clock.now()
+    kind, purchase = await _found(city, merchant, text)
+    try:
+        redeemed: Any = await completion.complete(kind, city, merchant, purchase, settlement, now)
     except StateChanged:
         raise _used() from None
     except TransitionNotAllowed:
@@ -70,4 +123,24 @@ async def redeem_code(
     return redeemed
 
 
-__all__ = ["BookingState", "redeem_code"]
+async def redeem_code(
+    city: City,
+    merchant: Account,
+    text: str,
+    settlement: Settlement | None = None,
+    *,
+    now: datetime | None = None,
+) -> Booking | Order:
+    """`complete_code`, by the name the queues have always called."""
+    return await complete_code(city, merchant, text, settlement, now=now)
+
+
+__all__ = [
+    "BookingState",
+    "CodeCheck",
+    "Settlement",
+    "WithoutPayment",
+    "complete_code",
+    "look_up_code",
+    "redeem_code",
+]

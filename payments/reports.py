@@ -38,6 +38,12 @@ class Summary:
     def online(self) -> int:
         return self.gross - self.store
 
+    @property
+    def net(self) -> int:
+        """What the merchant earned: the cash kept at the store plus what the platform owes it
+        (its shares, less commission on store payments and refunds), from the same accounts."""
+        return self.store + self.payable
+
     @classmethod
     def of(cls, by_account: Mapping[str, int]) -> Summary:
         return cls(

@@ -3,7 +3,7 @@ cancel, expire and redeem a booking. Its verbs are in `services`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from babel.numbers import format_currency
@@ -68,8 +68,11 @@ def _context(city: City) -> Notice:
     return {"timezone": city.timezone}
 
 
-async def complete(city: City, merchant: Account, booking: Booking, now: datetime) -> Booking:
-    """The resident's code matched: the booking is completed."""
+async def complete(
+    city: City, merchant: Account, booking: Booking, now: datetime, note: str | None = None
+) -> Booking:
+    """The resident's code matched: the booking is completed; `note` (how it was settled at
+    the store) goes on the history row."""
     return await engine.move(
         BOOKINGS,
         booking,
@@ -77,8 +80,19 @@ async def complete(city: City, merchant: Account, booking: Booking, now: datetim
         ActorRole.MERCHANT,
         merchant,
         now,
+        reason=note,
         extra={"code_used_at": now},
         notice=_context(city),
+    )
+
+
+def completion_window(city: City, booking: Booking) -> tuple[datetime, datetime]:
+    """From the city's lead time before the start until its limit after the end: a code
+    shown two days ahead does not complete the booking today."""
+    rule = city.completion
+    return (
+        booking.starts_at - timedelta(minutes=rule.before_start_minutes),
+        booking.ends_at + timedelta(minutes=rule.after_end_minutes),
     )
 
 
@@ -106,6 +120,8 @@ BOOKINGS = register(
         refund=cancellation_refund,
         notice_context=_context,
         redeem=complete,
+        redeem_from=frozenset({BookingState.CONFIRMED.value}),
+        completion_window=completion_window,
         not_redeemable=lambda booking: f"this booking is {booking.state}, not confirmed",
         free_confirms=True,
     )

@@ -1,8 +1,9 @@
-"""The verbs of a booking after it is held: confirm, cancel, complete by code, no-show, expire,
-remind. Each is one transaction that moves the state through the purchase kernel
-(`marketplace.purchases`, which refuses what is not allowed, loses races cleanly, gives capacity
-back when the new state releases it, records who did it and tells both parties); what is
-particular to bookings is declared in `kind`.
+"""The verbs of a booking after it is held: confirm, cancel, no-show, expire, remind (completing
+by the resident's code, with the money due at the store, is `marketplace.redeem`'s). Each is
+one transaction that moves the state through the purchase kernel (`marketplace.purchases`,
+which refuses what is not allowed, loses races cleanly, gives capacity back when the new state
+releases it, records who did it and tells both parties); what is particular to bookings is
+declared in `kind`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from marketplace import clock
 from marketplace.accounts.models import Account
 from marketplace.bookings import notices
 from marketplace.bookings.holds import hold_booking
-from marketplace.bookings.kind import BOOKINGS, complete
+from marketplace.bookings.kind import BOOKINGS
 from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BookingState, PaymentMode
 from marketplace.errors import ValidationFailed
@@ -109,13 +110,6 @@ async def mark_no_show(
     if booking.starts_at > now:
         raise ValidationFailed.on("booking", "can be marked a no-show only once it has started")
     return await move(city, booking, BookingState.NO_SHOW, role, merchant, now)
-
-
-async def complete_booking(
-    city: City, merchant: Account, booking: Booking, *, now: datetime | None = None
-) -> Booking:
-    """Called by `marketplace.redeem` once the resident's code matched."""
-    return await complete(city, merchant, booking, now or clock.now())
 
 
 async def expire_holds(city: City, *, now: datetime | None = None) -> int:

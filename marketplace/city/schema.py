@@ -283,6 +283,17 @@ class CancellationSettings(Frozen):
         return self
 
 
+class CompletionSettings(Frozen):
+    """When a merchant may complete a booking by the resident's code: from
+    `before_start_minutes` before its start until `after_end_minutes` after its end. Earlier,
+    the code is refused with the time it opens; later, refused too (the booking is then a
+    no-show or a matter for the platform). Optional in `city.toml`: older city files keep
+    working with these defaults."""
+
+    before_start_minutes: Annotated[StrictInt, Field(ge=0, le=24 * 60)] = 60
+    after_end_minutes: Annotated[StrictInt, Field(ge=0, le=7 * 24 * 60)] = 24 * 60
+
+
 # What `taocity city check` says when a whole table is missing, instead of a bare "required".
 REQUIRED_HINTS: dict[Loc, str] = {
     ("cancellation",): (
@@ -309,6 +320,7 @@ class CityBase(Frozen):
     map: MapSettings
     categories: dict[Vertical, Annotated[tuple[Category, ...], Field(min_length=1)]]
     cancellation: CancellationSettings
+    completion: CompletionSettings = CompletionSettings()
 
     @field_validator("locales")
     @classmethod

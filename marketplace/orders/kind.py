@@ -55,7 +55,9 @@ async def cancellation_refund(city: City, order: Order, role: ActorRole, now: da
     return Refund(await paid_ahead(order))
 
 
-async def _redeem(city: City, merchant: Account, order: Order, now: datetime) -> Order:
+async def _redeem(
+    city: City, merchant: Account, order: Order, now: datetime, note: str | None = None
+) -> Order:
     """The resident's code matched: the order is handed over, made ready first when it was
     ready by the time the resident came."""
     merchant_role = ActorRole.MERCHANT
@@ -63,15 +65,24 @@ async def _redeem(city: City, merchant: Account, order: Order, now: datetime) ->
         await engine.move(ORDERS, order, OrderState.PREPARING, merchant_role, merchant, now)
     if order.state == OrderState.PREPARING:
         await engine.move(ORDERS, order, OrderState.READY, merchant_role, merchant, now)
-    return await hand_over(merchant, order, now)
+    return await hand_over(merchant, order, now, note)
 
 
-async def hand_over(merchant: Account, order: Order, now: datetime) -> Order:
+async def hand_over(
+    merchant: Account, order: Order, now: datetime, note: str | None = None
+) -> Order:
     target = (
         OrderState.DELIVERED if order.fulfilment == Fulfilment.DELIVERY else OrderState.PICKED_UP
     )
     return await engine.move(
-        ORDERS, order, target, ActorRole.MERCHANT, merchant, now, extra={"code_used_at": now}
+        ORDERS,
+        order,
+        target,
+        ActorRole.MERCHANT,
+        merchant,
+        now,
+        reason=note,  # how it was settled at the store (`purchases.completion`)
+        extra={"code_used_at": now},
     )
 
 

@@ -34,3 +34,16 @@ async def record(
         reason=reason,
         at=at,
     )
+
+
+async def reasons_on_entering(
+    kind: PurchaseKind, ids: list[int], to_states: list[str]
+) -> dict[int, str]:
+    """By purchase id, the reason kept by the row that moved it into one of `to_states` (its
+    completion: how it was settled at the store, `purchases.completion.read_note`)."""
+    if not ids:
+        return {}
+    rows = await kind.event_model.filter(
+        **{f"{kind.event_field}_id__in": ids}, to_state__in=to_states, reason__isnull=False
+    ).values_list(f"{kind.event_field}_id", "reason")
+    return {int(pid): str(reason) for pid, reason in rows}

@@ -62,8 +62,13 @@ class PurchaseKind:
     refund: Callable[[City, Any, ActorRole, datetime], Awaitable[Refund]] | None = None
     # what every notice of this kind needs from the city (a time zone to show times in)
     notice_context: Callable[[City], Notice] = lambda city: {}
-    # the merchant's code matched: complete or hand over (TransitionNotAllowed when it cannot)
-    redeem: Callable[[City, Account, Any, datetime], Awaitable[Any]] | None = None
+    # the merchant's code matched: complete or hand over (TransitionNotAllowed when it cannot);
+    # the last argument is the note the completing history row keeps (how it was settled)
+    redeem: Callable[[City, Account, Any, datetime, str | None], Awaitable[Any]] | None = None
+    # the states a code completes it from (None: the machine alone says, when completing)
+    redeem_from: frozenset[str] | None = None
+    # when the code may complete it: (from, until), None for no bound on that side
+    completion_window: Callable[[City, Any], tuple[datetime | None, datetime | None]] | None = None
     # why a code cannot be redeemed in the purchase's current state
     not_redeemable: Callable[[Any], str] = lambda record: f"this purchase is {record.state}"
     # a hold that costs nothing is confirmed whatever payment was chosen (a free booking)

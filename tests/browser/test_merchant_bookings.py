@@ -61,6 +61,13 @@ def enter_code(page: Page, code: str) -> None:
     page.locator("[data-testid=code-box] button[type=submit]").click()
 
 
+def confirm_code(page: Page) -> None:
+    """The code box's second step: confirm with the amount received as prefilled (the amount
+    due at the store)."""
+    expect(page.get_by_test_id("code-check-step")).to_be_visible()
+    page.get_by_test_id("confirm-complete").click()
+
+
 def test_booking_times_queue_and_codes(browser: Browser, live_server: LiveServer) -> None:
     url = live_server.url
     ids = make(live_server, "business", "queue-owner@example.test", PASSWORD, "陈老板")
@@ -96,7 +103,8 @@ def test_booking_times_queue_and_codes(browser: Browser, live_server: LiveServer
     both(page, "availability")
 
     # a resident books; the booking shows in today's or the upcoming queue
-    mine = make(live_server, "book", "queue-mei@example.test", "小美", str(lid), str(oid))
+    # in the current hour: its code can complete it now (a code opens an hour before)
+    mine = make(live_server, "book-at", "queue-mei@example.test", "小美", str(lid), str(oid), "0")
     theirs = make(
         live_server,
         "book",
@@ -120,6 +128,7 @@ def test_booking_times_queue_and_codes(browser: Browser, live_server: LiveServer
 
     code = str(mine["code"])
     enter_code(page, f"{code[:4].lower()} {code[4:].lower()}")
+    confirm_code(page)
     expect(page.locator("[data-testid=redeemed]")).to_contain_text("预订已完成")
     expect(row).to_contain_text("已完成")
     both(page, "bookings-redeemed")
@@ -147,6 +156,7 @@ def test_booking_times_queue_and_codes(browser: Browser, live_server: LiveServer
     card.get_by_role("button", name="已备好").click()
     expect(card).to_contain_text("待取货")
     enter_code(page, str(order["code"]).lower())
+    confirm_code(page)
     expect(page.locator("[data-testid=redeemed]")).to_contain_text("订单已交付")
     both(page, "orders-redeemed")
     page.context.close()

@@ -38,7 +38,7 @@ from marketplace.errors import ValidationFailed
 from marketplace.idempotency import IdempotencyKeyReused
 from marketplace.lifecycle import TransitionNotAllowed
 from marketplace.notices.models import Notice
-from marketplace.redeem import redeem_code
+from marketplace.redeem import Settlement, redeem_code
 from tests.support.bookables import (
     FAR_AWAY,
     HOME,
@@ -90,7 +90,8 @@ async def test_hold_confirm_and_complete_with_the_code(db: str, city) -> None:
 
     owner = await _owner(listing)
     typed = f" {booking.code[:4].lower()}-{booking.code[4:].lower()} "  # as a person types it
-    done = await redeem_code(city, owner, typed, now=THURSDAY_9)
+    # paid at the store: what was received is recorded with the completion
+    done = await redeem_code(city, owner, typed, Settlement(received=12000), now=THURSDAY_9)
     assert isinstance(done, Booking) and done.state == BookingState.COMPLETED
     with pytest.raises(CodeAlreadyUsed):
         await redeem_code(city, owner, booking.code, now=THURSDAY_9)

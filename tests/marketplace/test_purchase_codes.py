@@ -16,7 +16,7 @@ from marketplace.bookings.models import Booking
 from marketplace.orders.models import Order
 from marketplace.purchases import codes as purchase_codes
 from marketplace.purchases.models import PurchaseCode
-from marketplace.redeem import redeem_code
+from marketplace.redeem import Settlement, redeem_code
 from tests.support.bookables import (
     cleaning_service,
     confirmed_booking,
@@ -62,7 +62,8 @@ async def test_one_look_up_finds_a_purchase_of_either_kind(db: str, city) -> Non
     assert (found_order[0].name, found_order[1].id) == ("order", order.id)
     assert await purchase_codes.find("XXXXXXXX") is None
     owner = await (await shop.merchant).owner
-    handed = await redeem_code(city, owner, order.code)
+    # paid at the store: what was received is recorded with the hand-over
+    handed = await redeem_code(city, owner, order.code, Settlement(received=order.amount))
     assert isinstance(handed, Order)
 
 

@@ -73,6 +73,7 @@ import asyncio  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
+from datetime import timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 from uuid import uuid4  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
@@ -235,6 +236,30 @@ async def _script(args: list[str]) -> dict[str, object]:
                 offering.availability = every_day("00:00", "24:00", 60, 3)
                 await offering.save(update_fields=["availability"])
             booking = await confirmed_booking(city, resident, listing, offering, party_size=2)
+            return {
+                "booking": booking.id,
+                "code": booking.code,
+                "starts_at": booking.starts_at.isoformat(),
+            }
+        if command == "book-at":  # book-at RESIDENT_EMAIL NAME LISTING OFFERING HOURS
+            # a booking starting at the top of the hour HOURS from now (0: the current hour,
+            # already started, so its code completes it now), booked two hours before it
+            # starts; the offering is opened around the clock so that hour is on offer
+            listing = await Listing.get(id=int(rest[2]))
+            offering = await Offering.get(id=int(rest[3]))
+            offering.availability = every_day("00:00", "24:00", 60, 3)
+            await offering.save(update_fields=["availability"])
+            top = clock.now().replace(minute=0, second=0, microsecond=0)
+            starts = top + timedelta(hours=int(rest[4]))
+            booking = await confirmed_booking(
+                city,
+                resident,
+                listing,
+                offering,
+                starts_at=starts,
+                now=starts - timedelta(hours=2),
+                party_size=2,
+            )
             return {
                 "booking": booking.id,
                 "code": booking.code,

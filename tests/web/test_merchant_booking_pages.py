@@ -30,6 +30,21 @@ from tests.web.merchant_helpers import account, form_token, signed_in, visible_t
 ALL_DAY = every_day("00:00", "24:00", 60, 3)
 
 
+async def _complete(
+    client: httpx.AsyncClient, data: dict[str, str], received: str | None = None
+) -> httpx.Response:
+    """The code box's two steps: check the code (its second step must show), then confirm with
+    the amount received, prefilled with the amount due unless `received` says otherwise."""
+    checked = await client.post("/merchant/redeem/check", data=data)
+    assert checked.status_code == 200, visible_text(checked.text)
+    assert 'data-testid="code-check-step"' in checked.text
+    due = re.search(r'name="received" value="([^"]*)"', checked.text)
+    fields = dict(data)
+    if due is not None:
+        fields["received"] = received if received is not None else html.unescape(due.group(1))
+    return await client.post("/merchant/redeem/complete", data=fields)
+
+
 async def _setup(city: City, operator: Account) -> dict[str, object]:
     owner = await account("owner@example.com", "王老板")
     other = await account("other@example.com", "李老板")
@@ -74,19 +89,14 @@ async def test_the_queue_shows_a_booking_and_the_code_completes_it_once(
 
     token = await form_token(client, f"/merchant/{mid}/bookings")
     typed = display_code(booking.code).lower().replace("-", " ")
-    sent = await client.post(
-        "/merchant/redeem",
-        data={"csrf_token": token, "merchant": str(mid), "queue": "bookings", "code": typed},
-    )
+    box = {"csrf_token": token, "merchant": str(mid), "queue": "bookings", "code": typed}
+    sent = await _complete(client, box)
     assert sent.status_code == 303
     done = visible_text((await client.get(sent.headers["location"])).text)
-    assert "预订已完成" in done and "小美" in done
+    assert "预订已完成" in done and "小美" in done and "¥240.00" in done
     assert (await Booking.get(id=booking.id)).state == BookingState.COMPLETED
 
-    again = await client.post(
-        "/merchant/redeem",
-        data={"csrf_token": token, "merchant": str(mid), "queue": "bookings", "code": typed},
-    )
+    again = await client.post("/merchant/redeem/check", data=box)
     assert again.status_code == 409
     assert "这个码已经用过了" in visible_text(again.text)
     assert f'value="{typed}"' in again.text
@@ -99,13 +109,14 @@ async def test_a_code_entered_on_the_upcoming_tab_comes_back_to_it(
     # shows it, and after its code is entered the merchant must still see it, completed
     time_machine.move_to(datetime(2026, 12, 7, 23, 17, tzinfo=city.tz))
     s = await _setup(city, operator)
-    tomorrow_10 = datetime(2026, 12, 8, 10, tzinfo=city.tz)
+    # tomorrow, but within the hour before its start that its code opens
+    tomorrow_0 = datetime(2026, 12, 8, 0, tzinfo=city.tz)
     booking = await confirmed_booking(
         city,
         s["resident"],  # type: ignore[arg-type]
         s["listing"],  # type: ignore[arg-type]
         s["offering"],  # type: ignore[arg-type]
-        starts_at=tomorrow_10,
+        starts_at=tomorrow_0,
     )
     mid = s["merchant"].id  # type: ignore[attr-defined]
     await signed_in(client, s["owner"])  # type: ignore[arg-type]
@@ -121,7 +132,7 @@ async def test_a_code_entered_on_the_upcoming_tab_comes_back_to_it(
         "code": booking.code,
         "back": html.unescape(back.group(1)),
     }
-    sent = await client.post("/merchant/redeem", data=data)
+    sent = await _complete(client, data)
     assert sent.status_code == 303
     page = await client.get(sent.headers["location"])
     row = re.search(rf'data-testid="booking-{booking.id}".*?</li>', page.text, re.S)
@@ -134,10 +145,10 @@ async def test_a_code_entered_on_the_upcoming_tab_comes_back_to_it(
         s["resident"],  # type: ignore[arg-type]
         s["listing"],  # type: ignore[arg-type]
         s["offering"],  # type: ignore[arg-type]
-        starts_at=tomorrow_10 + timedelta(hours=1),
+        starts_at=tomorrow_0,
     )
     data = {**data, "code": other.code, "back": "/merchant/1/orders?tab=upcoming"}
-    sent = await client.post("/merchant/redeem", data=data)
+    sent = await _complete(client, data)
     assert sent.headers["location"] == f"/merchant/{mid}/bookings?redeemed=b{other.id}"
 
 
@@ -157,7 +168,7 @@ async def test_code_box_errors_are_precise_and_translated(
 
     async def enter(code: str, queue: str = "bookings") -> httpx.Response:
         data = {"csrf_token": token, "merchant": str(mid), "queue": queue, "code": code}
-        return await client.post("/merchant/redeem", data=data)
+        return await client.post("/merchant/redeem/check", data=data)
 
     other = await enter(theirs.code)
     assert other.status_code == 404
@@ -171,7 +182,7 @@ async def test_code_box_errors_are_precise_and_translated(
     # another business's box is not this account's to use
     their_id = s["their_merchant"].id  # type: ignore[attr-defined]
     data = {"csrf_token": token, "merchant": str(their_id), "queue": "bookings", "code": "x"}
-    assert (await client.post("/merchant/redeem", data=data)).status_code == 403
+    assert (await client.post("/merchant/redeem/check", data=data)).status_code == 403
 
 
 async def test_another_merchants_staff_can_neither_see_nor_act(
@@ -293,10 +304,8 @@ async def test_orders_are_accepted_made_ready_and_handed_over_by_code(
         )
         assert moved.status_code == 303
         assert (await Order.get(id=order.id)).state == target
-    sent = await client.post(
-        "/merchant/redeem",
-        data={"csrf_token": token, "merchant": str(mid), "queue": "orders", "code": order.code},
-    )
+    box = {"csrf_token": token, "merchant": str(mid), "queue": "orders", "code": order.code}
+    sent = await _complete(client, box)
     assert sent.status_code == 303 and "/orders?redeemed=" in sent.headers["location"]
     assert "订单已交付" in visible_text((await client.get(sent.headers["location"])).text)
     assert (await Order.get(id=order.id)).state == OrderState.PICKED_UP

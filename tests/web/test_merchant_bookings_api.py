@@ -3,6 +3,7 @@ availability, table reservations and the cancellation policy, each refusal namin
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -37,7 +38,7 @@ async def confirmed_booking(me: Any, listing: Listing, offering: Offering, key: 
 
 
 async def test_codes_work_once_and_only_for_their_merchant(
-    client: httpx.AsyncClient, resident: Account
+    client: httpx.AsyncClient, resident: Account, time_machine: Any
 ) -> None:
     listing, offering, owner = await staffed_cleaner(capacity=3)
     _, _, rival = await staffed_cleaner(capacity=3)
@@ -54,17 +55,37 @@ async def test_codes_work_once_and_only_for_their_merchant(
     assert await snapshot() == before
 
     shop = await as_client(client, owner)
+    # tomorrow 09:00: today the code is refused, saying when it opens (08:00, city time)
+    opens = at(local_day(1), 8)
+    early = await shop.post(f"{MERCHANT}/codes/check", {"code": booking["code"]})
+    assert (early.status_code, early.json()["code"]) == (409, "completion_too_early")
+    assert early.json()["opens_at"] == opens
+    assert "08:00" in early.json()["message"] and list(fields_of(early)) == ["code"]
+    time_machine.move_to(datetime.fromisoformat(opens))
     for text, status, code in [
         ("not a code", 422, "invalid"),
         ("BCDF-GHJ2", 404, "code_not_found"),
         (cancelled["code"], 409, "transition_not_allowed"),
     ]:
-        response = await shop.post(f"{MERCHANT}/redeem", {"code": text})
-        assert (response.status_code, response.json()["code"]) == (status, code), text
-        assert await snapshot() == before
-    done = await shop.post(f"{MERCHANT}/redeem", {"code": booking["code"]})
+        for step in ("codes/check", "redeem"):
+            response = await shop.post(f"{MERCHANT}/{step}", {"code": text})
+            assert (response.status_code, response.json()["code"]) == (status, code), text
+            assert await snapshot() == before
+    checked = await shop.post(f"{MERCHANT}/codes/check", {"code": booking["code"]})
+    assert checked.status_code == 200, checked.text
+    assert (checked.json()["due_at_store"], checked.json()["completable_from"]) == (
+        12000,
+        opens,
+    )
+    missing = await shop.post(f"{MERCHANT}/redeem", {"code": booking["code"]})
+    assert (missing.status_code, list(fields_of(missing))) == (422, ["received"])
+    too_much = await shop.post(f"{MERCHANT}/redeem", {"code": booking["code"], "received": 121})
+    assert (too_much.status_code, list(fields_of(too_much))) == (422, ["received"])
+    assert "找零" in too_much.json()["errors"][0]["reason"]
+    assert await snapshot() == before
+    done = await shop.post(f"{MERCHANT}/redeem", {"code": booking["code"], "received": "120"})
     assert done.json()["booking"]["state"] == "completed"
-    again = await shop.post(f"{MERCHANT}/redeem", {"code": booking["code"]})
+    again = await shop.post(f"{MERCHANT}/redeem", {"code": booking["code"], "received": "120"})
     assert (again.status_code, again.json()["code"]) == (409, "code_already_used")
     assert (await Booking.get(id=booking["id"])).state == "completed"
     finished = await shop.post(f"{API}/bookings/{booking['id']}/cancel")

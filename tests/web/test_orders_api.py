@@ -74,10 +74,11 @@ async def test_order_confirm_advance_and_hand_over(
     for target in ("preparing", "ready"):
         moved = await shop.post(f"{API}/orders/{order.id}/advance", {"state": target})
         assert (moved.status_code, moved.json()["order"]["state"]) == (200, target)
-    handed = await shop.post(f"{API}/merchant/redeem", {"code": code})
+    # paid at pickup: what was received is recorded with the hand-over
+    handed = await shop.post(f"{API}/merchant/redeem", {"code": code, "received": "30.00"})
     assert handed.status_code == 200, handed.text
     assert (handed.json()["kind"], handed.json()["order"]["state"]) == ("order", "picked_up")
-    twice = await shop.post(f"{API}/merchant/redeem", {"code": code})
+    twice = await shop.post(f"{API}/merchant/redeem", {"code": code, "received": "30.00"})
     assert (twice.status_code, twice.json()["code"]) == (409, "code_already_used")
     assert (await Offering.get(id=offering.id)).stock == 8
 

@@ -22,6 +22,7 @@ from web.routes import (
     merchant_availability,
     merchant_bookings,
     merchant_bookings_api,
+    merchant_completion,
     merchant_orders,
     merchant_payouts,
     ops,
@@ -56,6 +57,7 @@ def all_routes() -> list[BaseRoute]:
         # before merchant.routes: "/merchant/listings/{id}/reservations" is not a listing action
         *merchant_bookings.routes,
         *merchant_orders.routes,
+        *merchant_completion.routes,  # the code box's two steps
         *merchant_payouts.routes,
         *merchant_availability.routes,
         *merchant.routes,

@@ -27,10 +27,13 @@ from marketplace.bookings.types import BOOKING_MACHINE, BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import services as orders
-from marketplace.orders.kind import ORDER
+from marketplace.orders.kind import ORDER, ORDERS
+from marketplace.purchases import completion
+from marketplace.purchases.kinds import PurchaseKind
 from payments import payable_view
 from payments.reports import recorded_at_store
 from web.auth import require_account
+from web.completion_text import settled_text
 from web.i18n import N_, request_locale, translator
 from web.payable_json import payable_shown
 from web.purchase_http import cancel_from
@@ -106,6 +109,7 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
                 booking, _role = await bookings.get_booking(account, int(key[1:]))
                 details = await names_for([booking], residents=True)
                 done = {"kind": "booking", "row": booking_row(booking, details, locale)}
+                done.update(await _settled_banner(request, BOOKINGS, BOOKING, booking.id))
             else:
                 order, _role = await orders.get_order(account, int(key[1:]))
                 details = await names_for(orders=[order], residents=True)
@@ -117,13 +121,43 @@ async def code_box(request: Request, merchant: Merchant) -> dict[str, Any]:
                     "listing_name": name,
                     "amount_due": payable.amount_due if payable else 0,
                 }
+                done.update(await _settled_banner(request, ORDERS, ORDER, order.id))
         except MarketplaceError:
             done = None
     # a code entered on the upcoming or another day's tab comes back to that tab, where the
     # row it completed is (not to today's, which would not show a booking for tomorrow)
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("redeemed", "done")]
     back = request.url.path + (f"?{urlencode(kept)}" if kept else "")
-    return {"redeemed": done, "code_form": "", "code_error": "", "code_back": back}
+    return {
+        "redeemed": done,
+        "code_form": "",
+        "code_error": "",
+        "code_back": back,
+        "code_check": None,  # the second step, when a code was just checked
+    }
+
+
+async def _settled_banner(
+    request: Request, kind: PurchaseKind, name: str, ref_id: int
+) -> dict[str, Any]:
+    """What the banner says about money: received at the store, or why nothing was."""
+    settled = await completion.settled_of(kind, [ref_id], COMPLETED_STATES)
+    payable = await payable_view.view(name, ref_id)
+    return {
+        "settled": settled_text(request, settled.get(ref_id)),
+        "received": payable.paid if payable and ref_id in settled else 0,
+    }
+
+
+# the states a code's completion leads to, where the history row keeps how it was settled
+COMPLETED_STATES = ["completed", "picked_up", "delivered"]
+
+
+async def settled_texts(request: Request, kind: PurchaseKind, ids: list[int]) -> dict[int, str]:
+    """By purchase id, how a completed one was settled when nothing or less was received."""
+    found = await completion.settled_of(kind, ids, COMPLETED_STATES)
+    texts = {pid: settled_text(request, s) for pid, s in found.items()}
+    return {pid: text for pid, text in texts.items() if text}
 
 
 def booking_row(
@@ -195,6 +229,7 @@ async def bookings_page(
         "queue": "bookings",
         "done": params.get("done", ""),
         "store_paid": await recorded_at_store("booking", [b.id for b in found]),
+        "settled": await settled_texts(request, BOOKINGS, [b.id for b in found]),
         **await code_box(request, merchant),
         **(extra or {}),
     }

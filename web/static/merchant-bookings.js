@@ -1,6 +1,6 @@
 /* The merchant queues and the booking-times editor. Everything works without this script; it
- * fills the count badges, scans codes where the browser can (BarcodeDetector), opens a picked
- * date at once, adds and removes time rows, and refreshes the slot preview while one types. */
+ * fills the count badges, scans codes where the browser can (BarcodeDetector), shows the
+ * discount reason when less than due is received, opens a picked date at once, adds and removes time rows, and refreshes the slot preview while one types. */
 (function () {
   "use strict";
 
@@ -152,9 +152,27 @@
     form.addEventListener("change", preview);
   }
 
+  // step two of the code box: the discount reason matters only when less than due is typed
+  function received() {
+    var form = document.querySelector("form[data-received-form]");
+    if (!form) return;
+    var input = form.querySelector("input[name=received]");
+    var reason = form.querySelector("[data-discount-reason]");
+    var due = parseFloat(form.dataset.due);
+    function update() {
+      var typed = parseFloat((input.value || "").replace(/[^\d.]/g, ""));
+      var less = !isNaN(typed) && typed < due;
+      // a reason already refused stays in sight
+      reason.hidden = !less && !reason.classList.contains("has-error");
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+
   function start() {
     badges();
     scanner();
+    received();
     datePicker();
     rows();
   }
