@@ -35,6 +35,7 @@ BOOKING_CODE_STATES = frozenset(
 ORDER_CODE_STATES = frozenset(
     {
         OrderState.CONFIRMED,
+        OrderState.ACCEPTED,
         OrderState.PREPARING,
         OrderState.READY,
         OrderState.PICKED_UP,

@@ -53,8 +53,8 @@ async def test_pickup_order_from_cart_to_code(db: str, city) -> None:
     ]
     await confirm_order(city, resident, order.id, "pay_at_store", now=NOW)
     owner = await (await listing.merchant).owner
-    await advance_order(owner, order.id, "preparing", now=NOW)
-    await advance_order(owner, order.id, "ready", now=NOW)
+    for step in ("accepted", "preparing", "ready"):
+        await advance_order(owner, order.id, step, now=NOW)
     handed = await redeem_code(city, owner, order.code, now=NOW)
     assert isinstance(handed, Order) and handed.state == OrderState.PICKED_UP
     assert await _stock(product) == 3  # sold, not given back

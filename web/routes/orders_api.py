@@ -37,8 +37,9 @@ WRITE_ERRORS = (403, 404, 409, 422)
 
 class AdvanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    state: Literal["preparing", "ready"] = Field(
-        description="preparing (accepted) or ready; handing over needs the code (redeem)"
+    state: Literal["accepted", "preparing", "ready"] = Field(
+        description="the next step only (新订单 → accepted → preparing → ready); handing over"
+        " needs the code (redeem)"
     )
 
 

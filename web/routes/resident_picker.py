@@ -20,6 +20,7 @@ from marketplace.bookings.queries import slots_on_date as _slots_on_date
 from marketplace.bookings.requests import MAX_PARTY
 from web.i18n import babel_locale, request_locale, translator
 from web.routes.listing_pages import listing_context
+from web.routes.order_pickup import cart_pickup  # pickup times from the shop's hours
 from web.routes.resident_common import new_key, now
 from web.templating import render
 
@@ -225,6 +226,7 @@ async def render_listing(
     if listing.vertical is Vertical.SHOP:
         context["cart"] = shop_cart(listing, values, errors)
         context["booking"] = None
+        context["pickup"] = await cart_pickup(request, listing_id)
     else:
         context["cart"] = None
         context["booking"] = await booking_picker(request, listing_id, values, errors)
