@@ -39,6 +39,7 @@ from web.routes.merchant_bookings import (
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
 from web.routes.merchant_refusals import error_text, refused
 from web.routes.order_pickup import pickup_label
+from web.routes.resident_common import now
 
 O = OrderState  # noqa: E741
 ORDER_STATE_TEXT: dict[str, str] = {
@@ -150,7 +151,9 @@ async def _acted(request: Request, verb: str) -> Response:
         if verb == "cancel":
             await cancel_from(request, ORDERS, reason=form.get("reason", ""))
         else:
-            moved = await orders.advance_order(account, order_id, form.get("target", ""))
+            moved = await orders.advance_order(
+                account, order_id, form.get("target", ""), now=now(request)
+            )
             # follow the order to its new tab, where its next step is
             tab = SECTION_OF.get(OrderState(moved.state), "")
             back = f"{back.split('?')[0]}?state={tab}#order-{moved.id}"
@@ -191,9 +194,10 @@ async def redeem(request: Request) -> Response:
     if back.split("?")[0] != queue_path:
         back = queue_path  # only the tabs of the queue the box is on
     city = request.app.state.city
+    at = now(request)
     try:
         try:
-            done = await redeem_code(city, account, text)
+            done = await redeem_code(city, account, text, now=at)
         except OrderNotReady as waiting:
             if form.get("make_ready") != str(waiting.order_id):
                 # not silently: the shop says it is ready and handed over, then it is
@@ -203,8 +207,8 @@ async def redeem(request: Request) -> Response:
                 }
                 extra = {"code_form": text, "code_back": back, "confirm_ready": ask}
                 return await orders_page(request, extra=extra, status_code=409)
-            await orders.make_ready(account, waiting.order_id)
-            done = await redeem_code(city, account, text)
+            await orders.make_ready(account, waiting.order_id, now=at)
+            done = await redeem_code(city, account, text, now=at)
     except MarketplaceError as exc:
         error = error_text(translator(request), exc, ORDER_STATE_TEXT)
         page = orders_page if queue == "orders" else bookings_page

@@ -71,7 +71,9 @@ async def place(request: Request) -> Response:
     account = await require_account(request)
     key = idempotency_key(request)
     wanted = parse_order_request(await read_json(request))
-    order, created = await place_order(request.app.state.city, account, wanted, key)
+    order, created = await place_order(
+        request.app.state.city, account, wanted, key, now=now(request)
+    )
     return await _answer(request, order, ActorRole.RESIDENT, 201 if created else 200)
 
 
