@@ -142,10 +142,8 @@
         });
         bar.hidden = !text;
         document.body.classList.toggle("has-cart-bar", !!text);
-        bar.querySelector("[data-cart-count]").textContent = bar.dataset.countText.replace(
-          "{n}",
-          String(count)
-        );
+        bar.querySelector("[data-cart-count]").textContent =
+          count === 1 ? bar.dataset.countOne : bar.dataset.countText.replace("{n}", String(count));
         bar.querySelector("[data-cart-bar-total]").textContent = text || "";
       }
     }
