@@ -29,6 +29,7 @@ from tests.conftest import CITY_DIR
 from tests.support.live_server import REPO, LiveServer
 
 PHONE = {"width": 390, "height": 844}
+SMALL = {"width": 360, "height": 740}
 TZ = ZoneInfo("Asia/Shanghai")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -99,6 +100,15 @@ def _page(browser: Browser, server: LiveServer, email: str, made: list[BrowserCo
     return page
 
 
+def _fits(page: Page, name: str) -> None:
+    """No sideways scrolling at 390 px, nor on a smaller phone (360×740)."""
+    for size in (PHONE, SMALL):
+        page.set_viewport_size(size)
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits, f"{name} scrolls sideways at {size['width']} px"
+    page.set_viewport_size(PHONE)
+
+
 def _shoot_screen(page: Page, name: str) -> None:
     """What the phone's screen shows (the fixed bars where they are), not the whole page."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -156,12 +166,14 @@ def _journey(
     expect(bar).to_contain_text("共 2 件")
     expect(bar).to_contain_text("¥30.00")
     _bar_clear_of_controls(resident)
+    _fits(resident, "order-pickup-cart-zh")
     shoot(resident, "order-pickup-cart-zh")
     _shoot_screen(resident, "order-pickup-cart-bar-zh")
     resident.goto(f"{url}/listings/{ids['shop']}?lang=en")
     resident.get_by_test_id("product").first.get_by_role("button", name="More").click()
     expect(resident.get_by_test_id("cart-bar")).to_contain_text("1 item")
     expect(resident.get_by_test_id("pickup-closed")).to_contain_text("Tomorrow 09:20")
+    _fits(resident, "order-pickup-cart-en")
     shoot(resident, "order-pickup-cart-en")
     _shoot_screen(resident, "order-pickup-cart-bar-en")
     resident.goto(f"{url}/listings/{ids['shop']}?lang=zh-CN")
@@ -185,9 +197,11 @@ def _journey(
         card.get_by_role("button", name=button).click()
         expect(card.locator(".state-chip")).to_have_text(state)
         expect(merchant.locator(".chip.is-active")).to_contain_text(state)
+    _fits(merchant, "order-pickup-queue-zh")
     shoot(merchant, "order-pickup-queue-zh")
     merchant.goto(merchant.url.split("#")[0] + "&lang=en")
     expect(card.locator(".state-chip")).to_have_text("Ready to hand over")
+    _fits(merchant, "order-pickup-queue-en")
     shoot(merchant, "order-pickup-queue-en")
     merchant.goto(merchant.url.replace("lang=en", "lang=zh-CN"))
 
@@ -201,9 +215,11 @@ def _journey(
     expect(steps.nth(4)).to_contain_text("已取货")
     expect(steps.nth(4).locator("time")).to_have_text("")
     expect(resident.get_by_test_id("code-card")).to_contain_text("取货码")
+    _fits(resident, "order-pickup-timeline-zh")
     shoot(resident, "order-pickup-timeline-zh")
     resident.goto(order_url + "?lang=en")
     expect(resident.get_by_test_id("timeline")).to_contain_text("Ready for pickup")
+    _fits(resident, "order-pickup-timeline-en")
     shoot(resident, "order-pickup-timeline-en")
     resident.goto(order_url + "?lang=zh-CN")
 
@@ -212,6 +228,7 @@ def _journey(
     resident.reload()
     expect(resident.get_by_test_id("state")).to_have_text("已取货")
     expect(steps.nth(4).locator("time")).to_have_text(now_text)
+    _fits(resident, "order-pickup-done-zh")
     shoot(resident, "order-pickup-done-zh")
 
 
