@@ -231,6 +231,24 @@ def _journey(
     _fits(resident, "order-pickup-done-zh")
     shoot(resident, "order-pickup-done-zh")
 
+    # a code entered for an order still new: the queue asks before it hands it over
+    resident.goto(f"{url}/listings/{ids['shop']}")
+    resident.get_by_test_id("product").first.get_by_role("button", name="增加").click()
+    resident.get_by_test_id("cart-bar-order").click()
+    resident.get_by_role("button", name="确认下单（取货时付款）").click()
+    second = resident.get_by_test_id("code").inner_text()
+    enter_code(merchant, second)
+    ask = merchant.get_by_test_id("confirm-ready")
+    expect(ask).to_contain_text("新订单")
+    expect(ask).to_contain_text("确认已备好并立即交付")
+    _fits(merchant, "order-pickup-confirm-ready-zh")
+    shoot(merchant, "order-pickup-confirm-ready-zh")
+    merchant.get_by_test_id("confirm-ready-yes").click()
+    expect(merchant.get_by_test_id("redeemed")).to_contain_text("订单已交付")
+    resident.reload()
+    expect(resident.get_by_test_id("state")).to_have_text("已取货")
+    expect(steps).to_have_count(5)
+
 
 if __name__ == "__main__":  # pragma: no cover - the seed runs in the server's environment
     print(json.dumps(asyncio.run(_seed())))
