@@ -183,6 +183,11 @@ def _journey(
     expect(resident.get_by_test_id("cart-bar")).to_contain_text("共 2 件")
     resident.get_by_test_id("cart-bar-order").click()
     expect(resident.get_by_test_id("pickup-at")).to_have_text("明天 09:20")
+    expect(resident.get_by_test_id("pickup-closed")).to_have_text(
+        "本店已打烊，订单将于 明天 09:20 可取"
+    )
+    _fits(resident, "order-pickup-held-zh")
+    shoot(resident, "order-pickup-held-zh")
     resident.get_by_role("button", name="确认下单（取货时付款）").click()
     expect(resident.get_by_test_id("code")).to_have_text(re.compile(r"^[2-9B-Z]{4}-[2-9B-Z]{4}$"))
     code = resident.get_by_test_id("code").inner_text()

@@ -85,7 +85,7 @@ async def test_a_closed_shop_says_when_it_can_be_picked_up_before_paying(
     order = await Order.get(id=int(match.group(1)))
     assert order.pickup_at == datetime(2026, 11, 26, 9, 20, tzinfo=TZ)
     held = visible_text((await client.get(placed.headers["location"])).text)
-    assert "取货时间 明天 09:20" in held
+    assert "取货时间 明天 09:20" in held and "本店已打烊，订单将于 明天 09:20 可取" in held
 
 
 async def test_the_api_refuses_a_time_the_shop_cannot_meet_by_field(

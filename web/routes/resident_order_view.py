@@ -14,6 +14,7 @@ from marketplace.codes import display_code, qr_svg
 from marketplace.lifecycle import ActorRole
 from marketplace.orders.kind import ORDER, cancellation_refund
 from marketplace.orders.models import Order
+from marketplace.orders.pickup import pickup_choice_for
 from marketplace.orders.queries import order_history
 from marketplace.orders.types import Fulfilment, OrderState
 from payments import payable_view
@@ -137,6 +138,22 @@ def list_row(request: Request, order: Order, names: PageNames, amount_due: int) 
     )
 
 
+async def _closed_note(request: Request, order: Order) -> str:
+    """Before paying: the shop is closed now, so the order waits for its next opening."""
+    _ = translator(request)
+    found = await pickup_choice_for(
+        request.app.state.city,
+        order.listing_id,  # type: ignore[attr-defined]
+        now(request),
+    )
+    if found is None or found.open_now or order.pickup_at is None:
+        return ""
+    when = pickup_label(request, order.pickup_at)
+    return _("The shop is closed now; your order will be ready for pickup %(when)s.") % {
+        "when": when
+    }
+
+
 async def order_view(request: Request, order: Order, errors: dict[str, str]) -> dict[str, Any]:
     locale = request_locale(request)
     _ = translator(request)
@@ -171,6 +188,7 @@ async def order_view(request: Request, order: Order, errors: dict[str, str]) -> 
         ),
         "code": display_code(order.code) if shows_code else "",
         "pickup_label": pickup_label(request, order.pickup_at) if order.pickup_at else "",
+        "closed_note": await _closed_note(request, order) if order.state == O.HELD else "",
         "timeline": await timeline(request, order),
         "qr": Markup(qr_svg(order.code)) if shows_code else "",
         "refund": refund.due,
