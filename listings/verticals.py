@@ -180,6 +180,8 @@ class ShopAttributes(ListingAttributes):
     delivery: bool = False
     delivery_fee: Money | None = None
     min_order: Money | None = None
+    # minutes the shop needs to have an order ready; None: the city's [orders] default
+    preparation_minutes: Annotated[int, Field(ge=0, le=720)] | None = None
 
     def needs_service_area(self) -> bool:
         return self.delivery

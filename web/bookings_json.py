@@ -35,6 +35,7 @@ BOOKING_CODE_STATES = frozenset(
 ORDER_CODE_STATES = frozenset(
     {
         OrderState.CONFIRMED,
+        OrderState.ACCEPTED,
         OrderState.PREPARING,
         OrderState.READY,
         OrderState.PICKED_UP,
@@ -106,6 +107,10 @@ class OrderOut(_Shared):
     delivery_fee: int
     delivery_address: str | None
     note: str | None
+    pickup_at: str | None = Field(
+        description="ISO 8601 with the city's offset: when it can be collected (or leaves for"
+        " delivery); asked for as pickup_at when ordering, the first possible time if not"
+    )
     lines: list[LineOut]
 
 
@@ -238,6 +243,7 @@ def order_json(
         "delivery_fee": payable.total(LineKind.FEE),
         "delivery_address": order.delivery_address,
         "note": order.note,
+        "pickup_at": local_iso(request, order.pickup_at),
         "lines": [_line_json(request, line, payable) for line in lines],
     }
 

@@ -293,6 +293,17 @@ class CompletionSettings(Frozen):
     before_start_minutes: Annotated[StrictInt, Field(ge=0, le=24 * 60)] = 60
     after_end_minutes: Annotated[StrictInt, Field(ge=0, le=7 * 24 * 60)] = 24 * 60
 
+# --- [orders]: when a shop order can be picked up ---------------------------------------------
+class OrderSettings(Frozen):
+    """Pickup times: a shop needs `preparation_minutes` (unless a listing says its own) from
+    the order, or from its opening, to have an order ready; residents choose among times every
+    `slot_minutes` up to `max_days_ahead` days ahead. Optional: a city file without [orders]
+    gets these defaults."""
+
+    preparation_minutes: Annotated[StrictInt, Field(ge=0, le=720)] = 20
+    slot_minutes: Annotated[StrictInt, Field(ge=5, le=120)] = 15
+    max_days_ahead: Annotated[StrictInt, Field(ge=0, le=14)] = 2
+
 
 # What `taocity city check` says when a whole table is missing, instead of a bare "required".
 REQUIRED_HINTS: dict[Loc, str] = {
@@ -321,6 +332,8 @@ class CityBase(Frozen):
     categories: dict[Vertical, Annotated[tuple[Category, ...], Field(min_length=1)]]
     cancellation: CancellationSettings
     completion: CompletionSettings = CompletionSettings()
+
+    orders: OrderSettings = OrderSettings()
 
     @field_validator("locales")
     @classmethod

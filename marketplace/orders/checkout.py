@@ -37,6 +37,7 @@ from marketplace.orders.errors import (
 )
 from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.pickup import check_pickup, rules_for
 from marketplace.orders.requests import OrderRequest
 from marketplace.orders.types import Fulfilment, OrderState
 from marketplace.purchases.creation import create_once, existing, opened
@@ -167,6 +168,8 @@ async def place_order(
             return found, False
         raise
     point, fee = _delivery(city, listing, request)
+    # the shop's hours decide when it can be ready: refused here, before anything is held
+    pickup_at = check_pickup(rules_for(city, listing), request.pickup_at, now)
     priced = price_order(products, request, fee)
     minimum = int((listing.attributes or {}).get("min_order") or 0)
     if priced.total(LineKind.ITEM) < minimum:
@@ -181,7 +184,7 @@ async def place_order(
             products,
             point,
             (fee, priced),
-            now,
+            (now, pickup_at),
             idempotency_key,
             digest,
             code,
@@ -198,12 +201,13 @@ async def _take(
     products: dict[int, Offering],
     point: LatLng | None,
     charges: tuple[int, Priced],
-    now: datetime,
+    times: tuple[datetime, datetime],
     key: str,
     digest: str,
     code: str,
 ) -> Order:
     fee, priced = charges
+    now, pickup_at = times
     lines = sorted(enumerate(request.lines), key=lambda pair: pair[1].offering_id)
     async with atomic():
         order = await Order.create(
@@ -219,6 +223,7 @@ async def _take(
             amount=priced.amount_due,  # a copy of the payable's amount due
             currency=city.currency,
             hold_expires_at=now + timedelta(minutes=city.cancellation.hold_minutes),
+            pickup_at=pickup_at,
             idempotency_key=key,
             request_hash=digest,
         )

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 from tortoise.expressions import F
 
 from listings.models import Offering
-from marketplace.lifecycle import ActorRole
+from marketplace.errors import FieldError
+from marketplace.lifecycle import ActorRole, TransitionNotAllowed
 from marketplace.orders import notices
-from marketplace.orders.errors import OrderHoldExpired, OrderNotFound
+from marketplace.orders.errors import OrderHoldExpired, OrderNotFound, OrderNotReady
 from marketplace.orders.models import Order, OrderEvent, OrderLine
-from marketplace.orders.types import ORDER_MACHINE, RELEASING, Fulfilment, OrderState
+from marketplace.orders.types import ORDER_MACHINE, RELEASING, STEPS, Fulfilment, OrderState
 from marketplace.purchases import engine
 from marketplace.purchases.kinds import Notice, PurchaseKind, Refund, register
 from marketplace.purchases.payment_mode import PaymentMode
@@ -58,14 +59,28 @@ async def cancellation_refund(city: City, order: Order, role: ActorRole, now: da
 async def _redeem(
     city: City, merchant: Account, order: Order, now: datetime, note: str | None = None
 ) -> Order:
-    """The resident's code matched: the order is handed over, made ready first when it was
-    ready by the time the resident came."""
-    merchant_role = ActorRole.MERCHANT
-    if order.state == OrderState.CONFIRMED:
-        await engine.move(ORDERS, order, OrderState.PREPARING, merchant_role, merchant, now)
-    if order.state == OrderState.PREPARING:
-        await engine.move(ORDERS, order, OrderState.READY, merchant_role, merchant, now)
+    """The resident's code matched: only an order waiting to be picked up (待取货) is handed
+    over. An earlier one is refused with OrderNotReady, so the shop confirms it is ready first
+    (`services.ready_and_hand_over`) rather than skipping its steps unseen."""
+    if order.state != OrderState.READY:
+        if order.state in STEPS:
+            raise OrderNotReady(
+                f"code: this order is {order.state}, not yet ready for pickup",
+                errors=[FieldError("code", f"this order is {order.state}, not yet ready")],
+                order_id=order.id,
+                state=str(order.state),
+            )
+        raise TransitionNotAllowed(f"this order is {order.state}")
     return await hand_over(merchant, order, now, note)
+
+
+async def make_ready(merchant: Account, order: Order, now: datetime) -> Order:
+    """Every step still ahead of `order` up to ready, each one a move of its own (so each has
+    its time in the history); StateChanged when someone else moved it meanwhile."""
+    while order.state in STEPS and order.state != OrderState.READY:
+        following = STEPS[STEPS.index(OrderState(order.state)) + 1]
+        await engine.move(ORDERS, order, following, ActorRole.MERCHANT, merchant, now)
+    return order
 
 
 async def hand_over(

@@ -37,6 +37,9 @@ class Order(Model):
     idempotency_key = fields.CharField(max_length=80)
     request_hash = fields.CharField(max_length=64)
     code_used_at = fields.DatetimeField(null=True)
+    # when the resident collects it (or it leaves for delivery): within the shop's hours, at
+    # least its preparation time ahead (`marketplace.orders.pickup`)
+    pickup_at = fields.DatetimeField(null=True, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -18,6 +18,7 @@ MERCHANT_LINK = "/merchant/orders"
 # filled in per locale
 TITLES: dict[OrderState, tuple[str, str | None]] = {
     OrderState.CONFIRMED: ("Order placed: {name}", "New order #{id}"),
+    OrderState.ACCEPTED: ("{name} accepted your order", None),
     OrderState.PREPARING: ("{name} is preparing your order", None),
     OrderState.READY: ("Your order is ready: {name}", None),
     OrderState.PICKED_UP: ("Picked up: {name}", None),

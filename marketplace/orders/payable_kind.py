@@ -12,7 +12,7 @@ register(
     PayingKind(
         ORDERS,
         link="/me/orders",
-        at_store={"confirmed", "preparing", "ready", "picked_up", "delivered"},
+        at_store={"confirmed", "accepted", "preparing", "ready", "picked_up", "delivered"},
         confirm_at_store=confirm_order,
     )
 )

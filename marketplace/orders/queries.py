@@ -4,9 +4,10 @@ bookings and orders on a queue page. Reads only; callers check who may read firs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from marketplace.accounts.models import Account
-from marketplace.orders.models import Order
+from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.types import ACTIVE as ORDER_ACTIVE
 from marketplace.orders.types import OrderState
 
@@ -14,6 +15,7 @@ from marketplace.orders.types import OrderState
 # finished ones of the last days.
 QUEUE_STATES = (
     OrderState.CONFIRMED,
+    OrderState.ACCEPTED,
     OrderState.PREPARING,
     OrderState.READY,
     OrderState.PICKED_UP,
@@ -37,7 +39,9 @@ async def merchant_orders(
     return sorted(rows, key=lambda o: (o.state not in _TO_ACT_ON, _order_key(o)))
 
 
-_TO_ACT_ON = frozenset({OrderState.CONFIRMED, OrderState.PREPARING, OrderState.READY})
+_TO_ACT_ON = frozenset(
+    {OrderState.CONFIRMED, OrderState.ACCEPTED, OrderState.PREPARING, OrderState.READY}
+)
 
 
 def _order_key(order: Order) -> float:
@@ -54,3 +58,9 @@ async def resident_orders(resident: Account, *, limit: int = 100) -> list[Order]
     rows = await Order.filter(resident_id=resident.id).order_by("-created_at", "-id").limit(limit)
     active = sorted((o for o in rows if o.state in ORDER_ACTIVE), key=lambda o: o.created_at)
     return active + [o for o in rows if o.state not in ORDER_ACTIVE]
+
+
+async def order_history(order_id: int) -> list[tuple[OrderState, datetime]]:
+    """Each state the order entered, with when, oldest first (the kernel's history rows)."""
+    rows = await OrderEvent.filter(order_id=order_id).order_by("at", "id")
+    return [(OrderState(row.to_state), row.at) for row in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from listings.input_checks import failed, field_errors
 from marketplace.errors import ValidationFailed
@@ -29,6 +29,8 @@ class OrderRequest(BaseModel):
     fulfilment: Fulfilment = Fulfilment.PICKUP
     address: AddressIn | None = None
     note: Annotated[Text, Field(max_length=500)] = ""
+    # when to collect it; None: as soon as possible (the shop's next possible time)
+    pickup_at: AwareDatetime | None = None
 
     def hash_body(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -24,7 +24,14 @@ from marketplace.purchases.payment_mode import PaymentMode
 if TYPE_CHECKING:
     from marketplace.city import City
 
-__all__ = ["advance_order", "cancel_order", "confirm_order", "expire_orders", "place_order"]
+__all__ = [
+    "advance_order",
+    "cancel_order",
+    "confirm_order",
+    "expire_orders",
+    "make_ready",
+    "place_order",
+]
 
 
 async def get_order(actor: Account, order_id: int) -> tuple[Order, ActorRole]:
@@ -87,6 +94,13 @@ async def advance_order(
     if target in (OrderState.PICKED_UP, OrderState.DELIVERED):
         raise ValidationFailed.on("code", "enter the resident's code to hand the order over")
     return await move(order, target, role, merchant, now)
+
+
+async def make_ready(merchant: Account, order_id: int, *, now: datetime | None = None) -> Order:
+    """The shop confirms an order is ready (each step still ahead of it moved in turn, with its
+    time), as when its pickup code is entered before it was marked ready."""
+    order, _role = await get_order(merchant, order_id)
+    return await kind.make_ready(merchant, order, now or clock.now())
 
 
 async def hand_over(merchant: Account, order: Order, *, now: datetime | None = None) -> Order:

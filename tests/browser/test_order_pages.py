@@ -46,7 +46,7 @@ def test_order_for_pickup_confirm_and_see_the_code(
 
     page.goto(page.url + "?lang=en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_text("Show this code when you collect")).to_be_visible()
+    expect(page.get_by_text("Pickup code: show it when you collect")).to_be_visible()
     expect(page.get_by_test_id("state")).to_have_text("Placed")
     shoot(page, "order-confirmed-desktop-en")
     page.goto(live_server.url + "/me/orders")

@@ -53,8 +53,8 @@ async def test_pickup_order_from_cart_to_code(db: str, city) -> None:
     ]
     await confirm_order(city, resident, order.id, "pay_at_store", now=NOW)
     owner = await (await listing.merchant).owner
-    await advance_order(owner, order.id, "preparing", now=NOW)
-    await advance_order(owner, order.id, "ready", now=NOW)
+    for step in ("accepted", "preparing", "ready"):
+        await advance_order(owner, order.id, step, now=NOW)
     # paid at pickup: what was received is recorded with the hand-over
     handed = await redeem_code(city, owner, order.code, Settlement(received=3000), now=NOW)
     assert isinstance(handed, Order) and handed.state == OrderState.PICKED_UP

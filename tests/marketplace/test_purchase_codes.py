@@ -14,6 +14,7 @@ from marketplace import codes
 from marketplace import db as database
 from marketplace.bookings.models import Booking
 from marketplace.orders.models import Order
+from marketplace.orders.services import make_ready
 from marketplace.purchases import codes as purchase_codes
 from marketplace.purchases.models import PurchaseCode
 from marketplace.redeem import Settlement, redeem_code
@@ -62,6 +63,7 @@ async def test_one_look_up_finds_a_purchase_of_either_kind(db: str, city) -> Non
     assert (found_order[0].name, found_order[1].id) == ("order", order.id)
     assert await purchase_codes.find("XXXXXXXX") is None
     owner = await (await shop.merchant).owner
+    await make_ready(owner, order.id)
     # paid at the store: what was received is recorded with the hand-over
     handed = await redeem_code(city, owner, order.code, Settlement(received=order.amount))
     assert isinstance(handed, Order)

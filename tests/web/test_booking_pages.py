@@ -214,7 +214,7 @@ async def test_order_for_pickup_confirm_and_mistakes(app: Starlette, resident: A
     assert outside.status_code == 422 and "不在店铺的配送范围内" in visible_text(outside.text)
     assert "剩余 10:00" in held and "¥30.00" in held and "确认下单（取货时付款）" in held
     assert done.status_code == 303
-    assert "<svg" in shown.text and "取货时出示此码" in visible_text(shown.text)
+    assert "<svg" in shown.text and "取货码：取货时出示" in visible_text(shown.text)
     assert "阳山水蜜桃 一箱 ×2" in mine
     assert (await Offering.get(id=product.id)).stock == 1
 

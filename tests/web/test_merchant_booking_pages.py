@@ -213,7 +213,7 @@ async def test_another_merchants_staff_can_neither_see_nor_act(
     )
     assert cancel.status_code == 404
     accept = await client.post(
-        f"/merchant/orders/{order.id}/advance", data={"csrf_token": token, "target": "preparing"}
+        f"/merchant/orders/{order.id}/advance", data={"csrf_token": token, "target": "accepted"}
     )
     assert accept.status_code == 404
     assert (await Booking.get(id=booking.id)).state == BookingState.CONFIRMED
@@ -297,7 +297,7 @@ async def test_orders_are_accepted_made_ready_and_handed_over_by_code(
     page = visible_text((await client.get(f"/merchant/{mid}/orders")).text)
     assert "阳山水蜜桃 一箱" in page and "× 3" in page and "接单" in page
     token = await form_token(client, f"/merchant/{mid}/orders")
-    for target in ("preparing", "ready"):
+    for target in ("accepted", "preparing", "ready"):
         moved = await client.post(
             f"/merchant/orders/{order.id}/advance",
             data={"csrf_token": token, "target": target, "back": f"/merchant/{mid}/orders"},

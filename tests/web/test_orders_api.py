@@ -64,14 +64,14 @@ async def test_order_confirm_advance_and_hand_over(
     assert confirmed.json()["order"]["state"] == "confirmed" and len(code) == 9
     mine = OrdersAnswer.model_validate((await me.get(f"{API}/orders")).json())
     assert [o.id for o in mine.orders] == [order.id]
-    refused = await me.post(f"{API}/orders/{order.id}/advance", {"state": "preparing"})
+    refused = await me.post(f"{API}/orders/{order.id}/advance", {"state": "accepted"})
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
 
     shop = await as_client(client, owner)
     queue = await shop.get(f"{API}/merchant/orders")
     assert [o["id"] for o in queue.json()["orders"]] == [order.id]
     assert queue.json()["orders"][0]["code"] is None
-    for target in ("preparing", "ready"):
+    for target in ("accepted", "preparing", "ready"):
         moved = await shop.post(f"{API}/orders/{order.id}/advance", {"state": target})
         assert (moved.status_code, moved.json()["order"]["state"]) == (200, target)
     # paid at pickup: what was received is recorded with the hand-over
@@ -153,7 +153,7 @@ async def test_keys_strangers_and_cancelled_orders(
     assert (bad_state.status_code, list(fields_of(bad_state))) == (422, ["state"])
 
     shop = await as_client(client, owner)
-    late = await shop.post(f"{API}/orders/{order_id}/advance", {"state": "preparing"})
+    late = await shop.post(f"{API}/orders/{order_id}/advance", {"state": "accepted"})
     assert (late.status_code, late.json()["code"]) == (409, "transition_not_allowed")
     stranger = await as_client(client, await account("nosy@example.com", "路人"))
     seen = await stranger.get(f"{API}/orders/{order_id}")

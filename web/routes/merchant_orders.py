@@ -17,6 +17,7 @@ from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import queries as order_queries
 from marketplace.orders import services as orders
+from marketplace.orders.errors import OrderNotReady
 from marketplace.orders.kind import ORDER, ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.types import ORDER_MACHINE, Fulfilment, OrderState
@@ -37,12 +38,15 @@ from web.routes.merchant_bookings import (
 )
 from web.routes.merchant_frame import local_path, merchant_page, read_fields, redirect
 from web.routes.merchant_refusals import error_text, refused
+from web.routes.order_pickup import pickup_label
+from web.routes.resident_common import now
 
 O = OrderState  # noqa: E741
 ORDER_STATE_TEXT: dict[str, str] = {
     O.HELD: N_("Being ordered"),
     O.PENDING_PAYMENT: N_("Payment pending"),
     O.CONFIRMED: N_("New order"),
+    O.ACCEPTED: N_("Order accepted"),
     O.PREPARING: N_("Being prepared"),
     O.READY: N_("Ready to hand over"),
     O.PICKED_UP: N_("Collected"),
@@ -51,20 +55,34 @@ ORDER_STATE_TEXT: dict[str, str] = {
     O.CANCELLED_BY_MERCHANT: N_("Cancelled by you"),
     O.EXPIRED: N_("Lapsed"),
 }
-# the state chips: (key, label, states); the first is what the page opens on
+# the tabs: (key, label, states), one per step of the shop's work, then the finished ones
 SECTIONS: tuple[tuple[str, str, tuple[OrderState, ...]], ...] = (
-    ("active", N_("To do"), (O.CONFIRMED, O.PREPARING, O.READY)),
     ("new", N_("New order"), (O.CONFIRMED,)),
+    ("accepted", N_("Order accepted"), (O.ACCEPTED,)),
     ("preparing", N_("Being prepared"), (O.PREPARING,)),
     ("ready", N_("Ready to hand over"), (O.READY,)),
     ("done", N_("Handed over"), (O.PICKED_UP, O.DELIVERED)),
     ("cancelled", N_("Called off"), (O.CANCELLED_BY_RESIDENT, O.CANCELLED_BY_MERCHANT)),
 )
-# the button that moves an order on, by the state it is in
+WORK = ("new", "accepted", "preparing", "ready")  # the tabs with something to do, in turn
+# the older "all to do" tab's link opens the tab that has work
+OLD_KEYS = {"active": ""}
+SECTION_OF: dict[OrderState, str] = {s: key for key, _l, states in SECTIONS for s in states}
+# the one button that moves an order on, by the state it is in
 NEXT_STEP: dict[OrderState, tuple[OrderState, str]] = {
-    O.CONFIRMED: (O.PREPARING, N_("Accept order")),
-    O.PREPARING: (O.READY, N_("Mark ready")),
+    O.CONFIRMED: (O.ACCEPTED, N_("Accept order")),
+    O.ACCEPTED: (O.PREPARING, N_("Start preparing")),
+    O.PREPARING: (O.READY, N_("Mark ready for pickup")),
 }
+
+
+def opening_tab(asked: str, counts: dict[str, int]) -> str:
+    """The tab asked for, or (none asked, or an old key) the first with work: new orders
+    before accepted before preparing before ready; new orders when there is none."""
+    asked = OLD_KEYS.get(asked, asked)
+    if any(key == asked for key, _l, _s in SECTIONS):
+        return asked
+    return next((key for key in WORK if counts.get(key)), WORK[0])
 
 
 def _order_row(
@@ -91,16 +109,16 @@ async def orders_page(
 ) -> Response:
     merchant = await queue_merchant(request)
     locale = request_locale(request)
-    key = request.query_params.get("state", "active")
-    section = next((s for s in SECTIONS if s[0] == key), SECTIONS[0])
-    found = await order_queries.merchant_orders(merchant.id, states=section[2])
-    details = await names_for(orders=found, residents=True)
-    payables = await payable_view.views(ORDER, [o.id for o in found])
     counts = {
         k: await order_queries.count_orders(merchant.id, states)
         for k, _label, states in SECTIONS
-        if k in ("new", "preparing", "ready")
+        if k in WORK
     }
+    key = opening_tab(request.query_params.get("state", ""), counts)
+    section = next(s for s in SECTIONS if s[0] == key)
+    found = await order_queries.merchant_orders(merchant.id, states=section[2])
+    details = await names_for(orders=found, residents=True)
+    payables = await payable_view.views(ORDER, [o.id for o in found])
     context = {
         "rows": [
             _order_row(o, details, locale, payable_shown(request, payables[o.id])) for o in found
@@ -112,6 +130,7 @@ async def orders_page(
         "done": request.query_params.get("done", ""),
         "store_paid": await recorded_at_store("order", [o.id for o in found]),
         **await code_box(request, merchant),
+        "pickup_labels": {o.id: pickup_label(request, o.pickup_at) for o in found if o.pickup_at},
         **(extra or {}),
     }
     return await merchant_page(
@@ -132,7 +151,12 @@ async def _acted(request: Request, verb: str) -> Response:
         if verb == "cancel":
             await cancel_from(request, ORDERS, reason=form.get("reason", ""))
         else:
-            await orders.advance_order(account, order_id, form.get("target", ""))
+            moved = await orders.advance_order(
+                account, order_id, form.get("target", ""), now=now(request)
+            )
+            # follow the order to its new tab, where its next step is
+            tab = SECTION_OF.get(OrderState(moved.state), "")
+            back = f"{back.split('?')[0]}?state={tab}#order-{moved.id}"
     except ValueError:
         raise NotFound("No such step.") from None
     except MarketplaceError as exc:
@@ -169,8 +193,22 @@ async def redeem(request: Request) -> Response:
     back = form.get("back", "")
     if back.split("?")[0] != queue_path:
         back = queue_path  # only the tabs of the queue the box is on
+    city = request.app.state.city
+    at = now(request)
     try:
-        done = await redeem_code(request.app.state.city, account, text)
+        try:
+            done = await redeem_code(city, account, text, now=at)
+        except OrderNotReady as waiting:
+            if form.get("make_ready") != str(waiting.order_id):
+                # not silently: the shop says it is ready and handed over, then it is
+                ask = {
+                    "order_id": waiting.order_id,
+                    "state_text": ORDER_STATE_TEXT.get(waiting.state, waiting.state),
+                }
+                extra = {"code_form": text, "code_back": back, "confirm_ready": ask}
+                return await orders_page(request, extra=extra, status_code=409)
+            await orders.make_ready(account, waiting.order_id, now=at)
+            done = await redeem_code(city, account, text, now=at)
     except MarketplaceError as exc:
         error = error_text(translator(request), exc, ORDER_STATE_TEXT)
         page = orders_page if queue == "orders" else bookings_page

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from marketplace.accounts.models import Account
 from marketplace.errors import MarketplaceError
 from marketplace.orders.checkout import place_order
-from marketplace.orders.errors import NotOrderable
+from marketplace.orders.errors import NotOrderable, PickupNotPossible
 from marketplace.orders.kind import ORDER, ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.queries import resident_orders
@@ -57,7 +57,12 @@ def _lines(form: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
 
 
 def _areas(lines: list[dict[str, Any]]) -> dict[str, str]:
-    areas = {"address": "address", "fulfilment": "fulfilment", "lines": "lines"}
+    areas = {
+        "address": "address",
+        "fulfilment": "fulfilment",
+        "lines": "lines",
+        "pickup_at": "pickup_at",
+    }
     for i, line in enumerate(lines):
         areas[f"lines[{i}].quantity"] = areas[f"lines[{i}].offering_id"] = (
             f"qty_{line['offering_id']}"
@@ -97,6 +102,7 @@ async def order(request: Request) -> Response:
         "fulfilment": form.get("fulfilment") or "pickup",
         "address": read_pin(form) if delivery else None,
         "note": form.get("note", "")[:500],
+        "pickup_at": form.get("pickup_at") or None,
     }
     try:
         request_ = parse_order_request(body)
@@ -109,6 +115,11 @@ async def order(request: Request) -> Response:
         )
     except MarketplaceError as exc:
         errors = field_errors(request, exc, _areas(lines), _money(request))
+        if isinstance(exc, PickupNotPossible) or any(e.field == "pickup_at" for e in exc.errors):
+            errors["pickup_at"] = _(
+                "The shop cannot have it ready then: it is closed, or it needs more time to"
+                " prepare. Choose another time."
+            )
         return await render_listing(
             request, listing_id, values=form, errors=errors, status_code=exc.status
         )

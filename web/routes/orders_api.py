@@ -37,8 +37,9 @@ WRITE_ERRORS = (403, 404, 409, 422)
 
 class AdvanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    state: Literal["preparing", "ready"] = Field(
-        description="preparing (accepted) or ready; handing over needs the code (redeem)"
+    state: Literal["accepted", "preparing", "ready"] = Field(
+        description="the next step only (新订单 → accepted → preparing → ready); handing over"
+        " needs the code (redeem)"
     )
 
 
@@ -70,7 +71,9 @@ async def place(request: Request) -> Response:
     account = await require_account(request)
     key = idempotency_key(request)
     wanted = parse_order_request(await read_json(request))
-    order, created = await place_order(request.app.state.city, account, wanted, key)
+    order, created = await place_order(
+        request.app.state.city, account, wanted, key, now=now(request)
+    )
     return await _answer(request, order, ActorRole.RESIDENT, 201 if created else 200)
 
 

@@ -22,6 +22,7 @@ from web.i18n import babel_locale, request_locale, translator
 from web.place import serving_address_values
 from web.routes.favourite_pages import listing_favourite
 from web.routes.listing_pages import listing_context
+from web.routes.order_pickup import cart_pickup  # pickup times from the shop's hours
 from web.routes.resident_common import new_key, now
 from web.templating import render
 
@@ -232,6 +233,7 @@ async def render_listing(
     if listing.vertical is Vertical.SHOP:
         context["cart"] = shop_cart(listing, values, errors)
         context["booking"] = None
+        context["pickup"] = await cart_pickup(request, listing_id)
     else:
         context["cart"] = None
         context["booking"] = await booking_picker(request, listing_id, values, errors)

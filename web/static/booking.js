@@ -104,6 +104,7 @@
   // a sum made here: while a quote is on its way or when it fails, no total is shown.
   function cart(form) {
     var total = form.querySelector("[data-cart-total]");
+    var bar = form.querySelector("[data-cart-bar]");
     var delivery = form.querySelector("[data-delivery-only]");
     var asked = 0;
     var timer = null;
@@ -128,9 +129,23 @@
         fulfilment: chosen ? chosen.value : "pickup",
       };
     }
-    function show(text) {
+    function show(text, answer) {
       total.hidden = !text;
       total.querySelector("strong").textContent = text || "";
+      if (bar) {
+        // the count, like the total, is the quote's: its item lines' quantities
+        var count = 0;
+        ((answer && answer.lines) || []).forEach(function (line) {
+          if (line.kind === "item") {
+            count += line.quantity;
+          }
+        });
+        bar.hidden = !text;
+        document.body.classList.toggle("has-cart-bar", !!text);
+        bar.querySelector("[data-cart-count]").textContent =
+          count === 1 ? bar.dataset.countOne : bar.dataset.countText.replace("{n}", String(count));
+        bar.querySelector("[data-cart-bar-total]").textContent = text || "";
+      }
     }
     function quote() {
       var wanted = body();
@@ -155,7 +170,7 @@
         })
         .then(function (answer) {
           if (mine === asked) {
-            show(answer ? answer.amount_due_text : "");
+            show(answer ? answer.amount_due_text : "", answer);
           }
         })
         .catch(function () {
