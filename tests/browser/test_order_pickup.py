@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from marketplace import clock
 from tests.browser.conftest import SCREENSHOTS, shoot
-from tests.browser.test_merchant_bookings import PASSWORD, enter_code
+from tests.browser.test_merchant_bookings import PASSWORD, confirm_code, enter_code
 from tests.browser.test_merchant_flow import _only_our_server
 from tests.conftest import CITY_DIR
 from tests.support.live_server import REPO, LiveServer
@@ -229,6 +229,7 @@ def _journey(
     resident.goto(order_url + "?lang=zh-CN")
 
     enter_code(merchant, code.lower())
+    confirm_code(merchant)  # what was due at the store, received in full
     expect(merchant.get_by_test_id("redeemed")).to_contain_text("订单已交付")
     resident.reload()
     expect(resident.get_by_test_id("state")).to_have_text("已取货")
@@ -248,7 +249,7 @@ def _journey(
     expect(ask).to_contain_text("确认已备好并立即交付")
     _fits(merchant, "order-pickup-confirm-ready-zh")
     shoot(merchant, "order-pickup-confirm-ready-zh")
-    merchant.get_by_test_id("confirm-ready-yes").click()
+    merchant.get_by_test_id("confirm-complete").click()
     expect(merchant.get_by_test_id("redeemed")).to_contain_text("订单已交付")
     resident.reload()
     expect(resident.get_by_test_id("state")).to_have_text("已取货")

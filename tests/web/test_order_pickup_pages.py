@@ -167,11 +167,18 @@ async def test_the_queue_moves_an_order_one_step_per_button_and_the_resident_see
     # the code of an order being prepared: asked, not done
     code = display_code(order.code)
     data = {"csrf_token": token, "merchant": str(mid), "queue": "orders", "code": code}
-    asked = await client.post("/merchant/redeem", data=data)
-    assert asked.status_code == 409
+    asked = await client.post("/merchant/redeem/check", data=data)
+    assert asked.status_code == 200
     assert "还不是待取货" in visible_text(asked.text)
+    assert 'name="make_ready"' in asked.text
     assert (await Order.get(id=order.id)).state == OrderState.PREPARING
-    done = await client.post("/merchant/redeem", data={**data, "make_ready": str(order.id)})
+    # confirming without the merchant's say-so (no make_ready) hands nothing over
+    paid = f"{order.amount // 100}.{order.amount % 100:02d}"  # at the store, in full
+    unasked = await client.post("/merchant/redeem/complete", data={**data, "received": paid})
+    assert unasked.status_code == 409
+    assert (await Order.get(id=order.id)).state == OrderState.PREPARING
+    confirmed = {**data, "received": paid, "make_ready": str(order.id)}
+    done = await client.post("/merchant/redeem/complete", data=confirmed)
     assert done.status_code == 303
     assert (await Order.get(id=order.id)).state == OrderState.PICKED_UP
     # the resident's page: each step with its time, and the 取货码

@@ -20,7 +20,10 @@ from listings.money import minor_units_to_decimal, parse_price
 from marketplace.bookings.kind import BOOKING
 from marketplace.bookings.models import Booking
 from marketplace.errors import MarketplaceError, NotFound, ValidationFailed
+from marketplace.orders import services as orders
+from marketplace.orders.errors import OrderNotReady
 from marketplace.orders.kind import ORDER
+from marketplace.orders.types import OrderState
 from marketplace.purchases.completion import MAX_NOTE, WithoutPayment
 from marketplace.redeem import CodeCheck, Settlement, complete_code, look_up_code
 from payments import payable_view
@@ -33,6 +36,7 @@ from web.routes.merchant_bookings import booking_row, bookings_page, queue_merch
 from web.routes.merchant_frame import read_fields, redirect
 from web.routes.merchant_orders import ORDER_STATE_TEXT, orders_page
 from web.routes.merchant_refusals import error_text, reason_text
+from web.routes.resident_common import now
 
 Form = dict[str, str]
 
@@ -91,6 +95,10 @@ async def _shown(request: Request, check: CodeCheck) -> dict[str, Any]:
         "listing_name": pick_name(details.place_name(purchase.listing_id), locale),  # type: ignore[attr-defined]
         "resident": details.residents.get(purchase.resident_id, ""),  # type: ignore[attr-defined]
         "payable": payable_shown(request, payable) if payable else None,
+        # a code for an order not yet 待取货: confirming marks it ready first, said before
+        "not_ready": ""
+        if purchase.state == OrderState.READY
+        else ORDER_STATE_TEXT.get(OrderState(purchase.state), str(purchase.state)),
     }
 
 
@@ -101,7 +109,7 @@ async def check(request: Request) -> Response:
     form, queue, back = await _box(request)
     text = form.get("code", "")
     try:
-        found = await look_up_code(request.app.state.city, account, text)
+        found = await look_up_code(request.app.state.city, account, text, now=now(request))
     except MarketplaceError as exc:
         extra = {"code_form": text, "code_error": _refusal(request, exc), "code_back": back}
         return await _queue(request, queue, extra, exc.status)
@@ -142,7 +150,15 @@ async def complete(request: Request) -> Response:
     text = form.get("code", "")
     try:
         settlement = _settlement(request, form)
-        done = await complete_code(city, account, text, settlement)
+        at = now(request)
+        try:
+            done = await complete_code(city, account, text, settlement, now=at)
+        except OrderNotReady as waiting:
+            # step one said so and the merchant confirmed: each step to 待取货, then hand over
+            if form.get("make_ready") != str(waiting.order_id):
+                raise
+            await orders.make_ready(account, waiting.order_id, now=at)
+            done = await complete_code(city, account, text, settlement, now=at)
     except MarketplaceError as exc:
         fields = {e.field for e in exc.errors}
         if isinstance(exc, ValidationFailed) and fields & {"received", "note", "without_payment"}:
@@ -160,7 +176,7 @@ async def _again(
     account = await require_account(request)
     text = form.get("code", "")
     try:
-        found = await look_up_code(request.app.state.city, account, text)
+        found = await look_up_code(request.app.state.city, account, text, now=now(request))
     except MarketplaceError as gone:  # it changed meanwhile: say why at the box
         extra = {"code_form": text, "code_error": _refusal(request, gone), "code_back": back}
         return await _queue(request, queue, extra, gone.status)

@@ -11,17 +11,14 @@ from starlette.routing import Route
 
 from geo.areas import pick_name
 from marketplace.bookings import queries as booking_queries
-from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BookingState
 from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import queries as order_queries
 from marketplace.orders import services as orders
-from marketplace.orders.errors import OrderNotReady
 from marketplace.orders.kind import ORDER, ORDERS
 from marketplace.orders.models import Order
 from marketplace.orders.types import ORDER_MACHINE, Fulfilment, OrderState
-from marketplace.redeem import redeem_code
 from payments import payable_view
 from payments.reports import recorded_at_store
 from web.auth import require_account
@@ -29,8 +26,8 @@ from web.i18n import N_, request_locale, translator
 from web.payable_json import payable_shown
 from web.purchase_http import cancel_from
 from web.purchase_names import PageNames, names_for
+from web.queue_tabs import Tab, choose_tab
 from web.routes.merchant_bookings import (
-    bookings_page,
     code_box,
     pick_merchant,
     queue_merchant,
@@ -79,10 +76,10 @@ NEXT_STEP: dict[OrderState, tuple[OrderState, str]] = {
 def opening_tab(asked: str, counts: dict[str, int]) -> str:
     """The tab asked for, or (none asked, or an old key) the first with work: new orders
     before accepted before preparing before ready; new orders when there is none."""
-    asked = OLD_KEYS.get(asked, asked)
-    if any(key == asked for key, _l, _s in SECTIONS):
-        return asked
-    return next((key for key in WORK if counts.get(key)), WORK[0])
+    tabs = [
+        Tab(key, label, counts.get(key, 0) if key in WORK else 0) for key, label, _s in SECTIONS
+    ]
+    return choose_tab(tabs, OLD_KEYS.get(asked, asked))
 
 
 def _order_row(
@@ -175,49 +172,6 @@ async def order_cancel(request: Request) -> Response:
     return await _acted(request, "cancel")
 
 
-async def redeem(request: Request) -> Response:
-    """The code box: success goes back to the queue with a banner; a refusal shows the queue
-    again with the reason next to the box and what was typed kept."""
-    account = await require_account(request)
-    form = await read_fields(request)
-    queue = "orders" if form.get("queue") == "orders" else "bookings"
-    try:
-        merchant_id = int(form.get("merchant", ""))
-    except ValueError:
-        raise NotFound("No such merchant.") from None
-    # the queue pages read the business from the path: give them this one
-    request.scope["path_params"] = {**request.path_params, "merchant_id": merchant_id}
-    await queue_merchant(request)  # only this business's own people use its box
-    text = form.get("code", "")
-    queue_path = f"/merchant/{merchant_id}/{queue}"
-    back = form.get("back", "")
-    if back.split("?")[0] != queue_path:
-        back = queue_path  # only the tabs of the queue the box is on
-    city = request.app.state.city
-    at = now(request)
-    try:
-        try:
-            done = await redeem_code(city, account, text, now=at)
-        except OrderNotReady as waiting:
-            if form.get("make_ready") != str(waiting.order_id):
-                # not silently: the shop says it is ready and handed over, then it is
-                ask = {
-                    "order_id": waiting.order_id,
-                    "state_text": ORDER_STATE_TEXT.get(waiting.state, waiting.state),
-                }
-                extra = {"code_form": text, "code_back": back, "confirm_ready": ask}
-                return await orders_page(request, extra=extra, status_code=409)
-            await orders.make_ready(account, waiting.order_id, now=at)
-            done = await redeem_code(city, account, text, now=at)
-    except MarketplaceError as exc:
-        error = error_text(translator(request), exc, ORDER_STATE_TEXT)
-        page = orders_page if queue == "orders" else bookings_page
-        extra = {"code_form": text, "code_error": error, "code_back": back}
-        return await page(request, extra=extra, status_code=exc.status)
-    key = ("b" if isinstance(done, Booking) else "o") + str(done.id)
-    return redirect(f"{back}{'&' if '?' in back else '?'}redeemed={key}")
-
-
 async def queue_counts(request: Request) -> Response:
     """Today's bookings still to come and new orders, for the badges in the navigation."""
     merchant = await queue_merchant(request)
@@ -252,5 +206,4 @@ routes = [
         methods=["POST"],
         name="merchant_order_cancel",
     ),
-    Route("/merchant/redeem", redeem, methods=["POST"], name="merchant_redeem"),
 ]
