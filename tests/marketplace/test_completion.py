@@ -16,7 +16,7 @@ from marketplace.bookings.services import confirm_booking
 from marketplace.bookings.types import BookingState
 from marketplace.errors import ValidationFailed
 from marketplace.orders.models import Order
-from marketplace.orders.services import confirm_order
+from marketplace.orders.services import confirm_order, make_ready
 from marketplace.orders.types import OrderState
 from marketplace.purchases.completion import WithoutPayment, read_note
 from marketplace.purchases.errors import CodeAlreadyUsed, CompletionTooEarly, CompletionTooLate
@@ -209,6 +209,7 @@ async def test_a_pay_at_store_order_is_settled_by_the_same_verb(db: str, city) -
     ready = await held_order(city, price=1500, quantity=2)
     await confirm_order(city, ready.resident, ready.id, "pay_at_store", now=NOW)
     owner = await (await ready.listing.merchant).owner
+    await make_ready(owner, ready.id, now=NOW)  # a code hands over only an order 待取货
     order = await Order.get(id=ready.id)
     assert (await look_up_code(city, owner, order.code, now=NOW)).due_at_store == 3000
     done = await complete_code(city, owner, order.code, Settlement(received=3000), now=NOW)
