@@ -21,7 +21,8 @@ from marketplace.notices.texts import joined, texts, translated
 from marketplace.purchases.notices import tell_parties
 
 RESIDENT_LINK = "/me/bookings"
-MERCHANT_LINK = "/merchant/bookings"
+# the queue of the business the notice is about, not whichever the reader opened last
+MERCHANT_LINK = "/merchant/{merchant_id}/bookings"
 
 # (resident title, merchant title) per new state: message ids of the catalogs, {when} and
 # {name} filled in per locale
@@ -83,7 +84,10 @@ async def booking_changed(booking: Booking, timezone: str, refund: str | None = 
         ),
         None
         if merchant_title is None
-        else (_texts(merchant_title, booking, listing, timezone), MERCHANT_LINK),
+        else (
+            _texts(merchant_title, booking, listing, timezone),
+            MERCHANT_LINK.format(merchant_id=listing.merchant_id),
+        ),
     )
 
 

@@ -12,7 +12,8 @@ from marketplace.orders.types import OrderState
 from marketplace.purchases.notices import tell_parties
 
 RESIDENT_LINK = "/me/orders"
-MERCHANT_LINK = "/merchant/orders"
+# the queue of the business the notice is about, not whichever the reader opened last
+MERCHANT_LINK = "/merchant/{merchant_id}/orders"
 
 # (resident title, merchant title) per new state: message ids of the catalogs, {name} and {id}
 # filled in per locale
@@ -53,5 +54,10 @@ async def order_changed(order: Order) -> None:
         listing,
         f"order_{state.value}",
         (_texts(resident_title, order, listing), body, f"{RESIDENT_LINK}/{order.id}"),
-        None if merchant_title is None else (_texts(merchant_title, order, listing), MERCHANT_LINK),
+        None
+        if merchant_title is None
+        else (
+            _texts(merchant_title, order, listing),
+            MERCHANT_LINK.format(merchant_id=listing.merchant_id),
+        ),
     )

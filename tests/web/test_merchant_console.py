@@ -121,6 +121,8 @@ async def test_notices_and_counts_belong_to_the_business_on_screen(
     assert _count(board, "work-today") + _count(board, "work-upcoming") == 1
     assert _count(board, "work-orders") == 0
     assert _count(board, "work-notices") == 2
+    # each notice opens the queue of its own business, not the one opened last
+    assert f'href="/merchant/{cleaning.id}/bookings"' in _section(board, "notices")
 
     shop_board = (await client.get(f"/merchant/{grocery.id}")).text
     told = visible_text(_section(shop_board, "notices"))
@@ -129,6 +131,7 @@ async def test_notices_and_counts_belong_to_the_business_on_screen(
     assert _count(shop_board, "work-today") + _count(shop_board, "work-upcoming") == 0
     assert _count(shop_board, "work-orders") == 1
     assert _count(shop_board, "work-notices") == 2
+    assert f'href="/merchant/{grocery.id}/orders"' in _section(shop_board, "notices")
 
     # marking the housekeeping's notices read leaves the shop's unread
     token = await form_token(client, f"/merchant/{cleaning.id}")
