@@ -293,6 +293,7 @@ class CompletionSettings(Frozen):
     before_start_minutes: Annotated[StrictInt, Field(ge=0, le=24 * 60)] = 60
     after_end_minutes: Annotated[StrictInt, Field(ge=0, le=7 * 24 * 60)] = 24 * 60
 
+
 # --- [orders]: when a shop order can be picked up ---------------------------------------------
 class OrderSettings(Frozen):
     """Pickup times: a shop needs `preparation_minutes` (unless a listing says its own) from
