@@ -1,7 +1,7 @@
 """A merchant enters or scans a resident's code: whatever purchase has it (a booking is
 completed, an order handed over) is found by one look-up, codes being unique across kinds.
 Two steps: `look_up_code` says what it is, when, and what is due at the store; `complete_code`
-completes it with what was received (`purchases.completion`), in one transaction. A code
+completes it with what was received (`marketplace.completion`), in one transaction. A code
 works once, and only for the merchant whose purchase it is: another merchant's code is "not
 found", the same as a code that does not exist, so codes cannot be probed.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from marketplace import clock
+from marketplace import clock, completion
 from marketplace.accounts.models import Account
 
 # importing the kinds registers them, so a code's row finds its kind
@@ -20,13 +20,13 @@ from marketplace.bookings.kind import BOOKINGS
 from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BookingState
 from marketplace.codes import normalise_code
+from marketplace.completion import Settlement, WithoutPayment
 from marketplace.errors import FieldError, ValidationFailed
 from marketplace.lifecycle import StateChanged, TransitionNotAllowed
 from marketplace.orders.kind import ORDERS
 from marketplace.orders.models import Order
-from marketplace.purchases import codes, completion
+from marketplace.purchases import codes
 from marketplace.purchases.access import is_merchants
-from marketplace.purchases.completion import Settlement, WithoutPayment
 from marketplace.purchases.errors import CodeAlreadyUsed, CodeNotFound
 from marketplace.purchases.kinds import PurchaseKind
 

@@ -96,7 +96,7 @@ async def hand_over(
         ActorRole.MERCHANT,
         merchant,
         now,
-        reason=note,  # how it was settled at the store (`purchases.completion`)
+        reason=note,  # how it was settled at the store (`marketplace.completion`)
         extra={"code_used_at": now},
     )
 

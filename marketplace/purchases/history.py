@@ -40,7 +40,7 @@ async def reasons_on_entering(
     kind: PurchaseKind, ids: list[int], to_states: list[str]
 ) -> dict[int, str]:
     """By purchase id, the reason kept by the row that moved it into one of `to_states` (its
-    completion: how it was settled at the store, `purchases.completion.read_note`)."""
+    completion: how it was settled at the store, `marketplace.completion.read_note`)."""
     if not ids:
         return {}
     rows = await kind.event_model.filter(

@@ -14,11 +14,11 @@ import time_machine
 from marketplace.bookings.models import Booking, BookingEvent
 from marketplace.bookings.services import confirm_booking
 from marketplace.bookings.types import BookingState
+from marketplace.completion import WithoutPayment, read_note
 from marketplace.errors import ValidationFailed
 from marketplace.orders.models import Order
 from marketplace.orders.services import confirm_order, make_ready
 from marketplace.orders.types import OrderState
-from marketplace.purchases.completion import WithoutPayment, read_note
 from marketplace.purchases.errors import CodeAlreadyUsed, CompletionTooEarly, CompletionTooLate
 from marketplace.redeem import Settlement, complete_code, look_up_code
 from payments import reports

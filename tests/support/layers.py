@@ -12,6 +12,7 @@ PURCHASE_DOMAINS = frozenset(
         "marketplace.orders",
         "marketplace.purchases",
         "marketplace.redeem",
+        "marketplace.completion",  # completing by code, with what the store received
         "marketplace.reviews",
         "marketplace.deals",
         "marketplace.promotions",

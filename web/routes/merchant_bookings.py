@@ -28,7 +28,7 @@ from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import services as orders
 from marketplace.orders.kind import ORDER, ORDERS
-from marketplace.purchases import completion
+from marketplace import completion
 from marketplace.purchases.kinds import PurchaseKind
 from payments import payable_view
 from payments.reports import recorded_at_store

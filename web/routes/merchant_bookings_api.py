@@ -24,7 +24,7 @@ from marketplace.lifecycle import ActorRole
 from marketplace.orders.models import Order
 from marketplace.orders.queries import merchant_orders
 from marketplace.orders.types import OrderState
-from marketplace.purchases.completion import MAX_NOTE, WithoutPayment
+from marketplace.completion import MAX_NOTE, WithoutPayment
 from marketplace.purchases.errors import CompletionTooEarly, CompletionTooLate
 from marketplace.redeem import Settlement, complete_code, look_up_code
 from web.auth import require_account

@@ -24,7 +24,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.errors import OrderNotReady
 from marketplace.orders.kind import ORDER
 from marketplace.orders.types import OrderState
-from marketplace.purchases.completion import MAX_NOTE, WithoutPayment
+from marketplace.completion import MAX_NOTE, WithoutPayment
 from marketplace.redeem import CodeCheck, Settlement, complete_code, look_up_code
 from payments import payable_view
 from web.auth import require_account
