@@ -29,7 +29,7 @@ from payments.models import LedgerEntry
 from payments.types import LedgerAccount, PartyKind
 from tests.payments.conftest import held_booking, held_order
 from tests.support.bookables import NOW
-from tests.support.schema_0008 import write_as_at_0008
+from tests.support.schema_0008 import add_later_columns, drop_later_columns, write_as_at_0008
 
 BEFORE = "taocity.0008_accounts_signup_attempts"
 AFTER_0009 = "taocity.0009_payables"  # the migration before 0010
@@ -217,7 +217,9 @@ async def test_ledger_entries_are_carried_into_the_general_ledger(
     await database.init_db(scratch_url)
     try:
         write_as_at_0008(monkeypatch)
+        await add_later_columns()
         filled = await _fill_at_0008(city)
+        await drop_later_columns()
     finally:
         await database.close_db()
 

@@ -19,7 +19,7 @@ from marketplace.orders.requests import parse_order_request
 from payments.models import Payable, PayableLine, Payment, Refund, SplitShare
 from tests.payments.conftest import held_booking, held_order
 from tests.support.bookables import NEAR_HOME, NOW
-from tests.support.schema_0008 import write_as_at_0008
+from tests.support.schema_0008 import add_later_columns, drop_later_columns, write_as_at_0008
 
 AT_0008 = "taocity.0008_accounts_signup_attempts"
 
@@ -95,6 +95,7 @@ async def test_0009_carries_payments_into_payables(
         await seed_demo(city, count=12)
         # bookings and orders as the code at 0008 made them: no payable yet
         write_as_at_0008(monkeypatch)
+        await add_later_columns()
         paid = await held_booking(city, price=12000, key="paid")
         refunded = await held_booking(city, price=8000, key="refunded")
         store = await held_order(city, price=1500, quantity=2)
@@ -143,6 +144,7 @@ async def test_0009_carries_payments_into_payables(
         )
         listings = await Listing.all().count()
         bookings, orders = await Booking.all().count(), await Order.all().count()
+        await drop_later_columns()
     finally:
         await database.close_db()
 
