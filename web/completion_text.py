@@ -9,8 +9,8 @@ from datetime import datetime
 from babel.dates import format_skeleton
 from starlette.requests import Request
 
-from marketplace.errors import MarketplaceError
 from marketplace.completion import Settled, WithoutPayment
+from marketplace.errors import MarketplaceError
 from marketplace.purchases.errors import CompletionTooEarly, CompletionTooLate
 from web.i18n import N_, babel_locale, request_locale, translator
 

@@ -23,6 +23,7 @@ from marketplace.favourites import services as favourites
 from search.interfaces import Hit
 from web.auth import current_account, require_account, safe_next
 from web.degraded import account_if_reachable
+from web.distances import distance_text
 from web.forms import read_form
 from web.openapi import Operation
 from web.openapi import api_route as route
@@ -34,15 +35,6 @@ from web.templating import render
 PREFIX = "/api/v1"
 TAG = "favourites"
 FAVOURITE = f"{PREFIX}/listings/{{listing_id:id32}}/favourite"
-
-
-def distance_text(metres: int | None) -> str:
-    """350 m / 2.4 km, as search cards say it."""
-    if metres is None:
-        return ""
-    if metres < 1000:
-        return f"{round(metres / 10) * 10:.0f} m"
-    return f"{metres / 1000:.1f} km"
 
 
 async def hits_by_id(

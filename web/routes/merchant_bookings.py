@@ -17,7 +17,7 @@ from geo.areas import pick_name
 from listings import merchant_reads as reads
 from listings.console import services as console
 from listings.models import Merchant
-from marketplace import clock
+from marketplace import clock, completion
 from marketplace.bookings import queries as booking_queries
 from marketplace.bookings import queue_counts
 from marketplace.bookings import services as bookings
@@ -28,7 +28,6 @@ from marketplace.errors import MarketplaceError, NotFound
 from marketplace.lifecycle import ActorRole
 from marketplace.orders import services as orders
 from marketplace.orders.kind import ORDER, ORDERS
-from marketplace import completion
 from marketplace.purchases.kinds import PurchaseKind
 from payments import payable_view
 from payments.reports import recorded_at_store

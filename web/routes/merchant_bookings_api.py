@@ -19,12 +19,12 @@ from marketplace.bookings import queries, setup
 from marketplace.bookings.availability import AvailabilitySettings
 from marketplace.bookings.models import Booking
 from marketplace.bookings.types import BookingState
+from marketplace.completion import MAX_NOTE, WithoutPayment
 from marketplace.errors import MarketplaceError, ValidationFailed
 from marketplace.lifecycle import ActorRole
 from marketplace.orders.models import Order
 from marketplace.orders.queries import merchant_orders
 from marketplace.orders.types import OrderState
-from marketplace.completion import MAX_NOTE, WithoutPayment
 from marketplace.purchases.errors import CompletionTooEarly, CompletionTooLate
 from marketplace.redeem import Settlement, complete_code, look_up_code
 from web.auth import require_account

@@ -19,12 +19,12 @@ from geo.areas import pick_name
 from listings.money import minor_units_to_decimal, parse_price
 from marketplace.bookings.kind import BOOKING
 from marketplace.bookings.models import Booking
+from marketplace.completion import MAX_NOTE, WithoutPayment
 from marketplace.errors import MarketplaceError, NotFound, ValidationFailed
 from marketplace.orders import services as orders
 from marketplace.orders.errors import OrderNotReady
 from marketplace.orders.kind import ORDER
 from marketplace.orders.types import OrderState
-from marketplace.completion import MAX_NOTE, WithoutPayment
 from marketplace.redeem import CodeCheck, Settlement, complete_code, look_up_code
 from payments import payable_view
 from web.auth import require_account

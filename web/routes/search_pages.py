@@ -19,6 +19,7 @@ from marketplace.errors import ValidationFailed
 from marketplace.places import services as places
 from search.interfaces import Radius, SortBy
 from web.degraded import account_if_reachable
+from web.distances import distance_text
 from web.i18n import N_, request_locale, translator
 from web.place import place_of
 from web.routes.favourite_pages import saved_ids_for
@@ -89,14 +90,6 @@ class Url:
 
     def _build(self, items: list[tuple[str, str]]) -> str:
         return self.path + ("?" + urlencode(items) if items else "")
-
-
-def distance_text(metres: int | None) -> str:
-    if metres is None:
-        return ""
-    if metres < 1000:
-        return f"{round(metres / 10) * 10:.0f} m"
-    return f"{metres / 1000:.1f} km"
 
 
 def _price_chips(request: Request, url: Url) -> list[dict[str, Any]]:
