@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from marketplace import clock
@@ -71,7 +72,10 @@ def closed_shop(
     server = LiveServer(f"sqlite://{tmp / 'live.sqlite3'}", CITY_DIR, tmp / "server.log")
     evening = _closed_evening()
     # the server (and every command run against it) lives at the closed evening, still moving
-    server.env[clock.SHIFT_ENV] = repr(evening.timestamp() - time.time())
+    # by the real wall clock: under `pytest --start-at` this process's own time already travels
+    hatch = time_machine.escape_hatch
+    wall = hatch.time.time() if hatch.is_travelling() else time.time()
+    server.env[clock.SHIFT_ENV] = repr(evening.timestamp() - wall)
     server.taocity("db", "migrate")
     code = (
         "import asyncio, json; from tests.browser.test_order_pickup import _seed; "
