@@ -123,18 +123,6 @@ async def complete_code(
     return redeemed
 
 
-async def redeem_code(
-    city: City,
-    merchant: Account,
-    text: str,
-    settlement: Settlement | None = None,
-    *,
-    now: datetime | None = None,
-) -> Booking | Order:
-    """`complete_code`, by the name the queues have always called."""
-    return await complete_code(city, merchant, text, settlement, now=now)
-
-
 __all__ = [
     "BookingState",
     "CodeCheck",
@@ -142,5 +130,4 @@ __all__ = [
     "WithoutPayment",
     "complete_code",
     "look_up_code",
-    "redeem_code",
 ]

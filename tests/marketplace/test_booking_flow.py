@@ -38,7 +38,7 @@ from marketplace.errors import ValidationFailed
 from marketplace.idempotency import IdempotencyKeyReused
 from marketplace.lifecycle import TransitionNotAllowed
 from marketplace.notices.models import Notice
-from marketplace.redeem import Settlement, redeem_code
+from marketplace.redeem import Settlement, complete_code
 from tests.support.bookables import (
     FAR_AWAY,
     HOME,
@@ -91,10 +91,10 @@ async def test_hold_confirm_and_complete_with_the_code(db: str, city) -> None:
     owner = await _owner(listing)
     typed = f" {booking.code[:4].lower()}-{booking.code[4:].lower()} "  # as a person types it
     # paid at the store: what was received is recorded with the completion
-    done = await redeem_code(city, owner, typed, Settlement(received=12000), now=THURSDAY_9)
+    done = await complete_code(city, owner, typed, Settlement(received=12000), now=THURSDAY_9)
     assert isinstance(done, Booking) and done.state == BookingState.COMPLETED
     with pytest.raises(CodeAlreadyUsed):
-        await redeem_code(city, owner, booking.code, now=THURSDAY_9)
+        await complete_code(city, owner, booking.code, now=THURSDAY_9)
     events = (
         await BookingEvent.filter(booking_id=booking.id)
         .order_by("id")
@@ -117,10 +117,10 @@ async def test_another_merchants_code_is_not_found_and_changes_nothing(db: str, 
     await confirm_booking(city, resident, booking.id, "pay_at_store", now=NOW)
     stranger = await (await make_merchant()).owner
     with pytest.raises(CodeNotFound):
-        await redeem_code(city, stranger, booking.code, now=THURSDAY_9)
+        await complete_code(city, stranger, booking.code, now=THURSDAY_9)
     assert (await Booking.get(id=booking.id)).state == BookingState.CONFIRMED
     with pytest.raises(ValidationFailed):
-        await redeem_code(city, stranger, "not a code!", now=THURSDAY_9)
+        await complete_code(city, stranger, "not a code!", now=THURSDAY_9)
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ async def test_merchant_cancellation_refunds_everything(db: str, city) -> None:
     assert (cancelled.state, cancelled.refund_due) == (BookingState.CANCELLED_BY_MERCHANT, 12000)
     # a cancelled booking cannot be completed, and its code no longer works
     with pytest.raises(TransitionNotAllowed):
-        await redeem_code(city, owner, booking.code, now=THURSDAY_9)
+        await complete_code(city, owner, booking.code, now=THURSDAY_9)
     assert (await Booking.get(id=booking.id)).state == BookingState.CANCELLED_BY_MERCHANT
 
 

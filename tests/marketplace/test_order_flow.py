@@ -23,7 +23,7 @@ from marketplace.orders.models import Order, OrderLine
 from marketplace.orders.requests import parse_order_request
 from marketplace.orders.services import advance_order, cancel_order, confirm_order
 from marketplace.orders.types import OrderState
-from marketplace.redeem import Settlement, redeem_code
+from marketplace.redeem import Settlement, complete_code
 from tests.support.bookables import FAR_AWAY, NEAR_HOME, NOW, shop_with_stock
 from tests.support.factories import make_account
 
@@ -56,7 +56,7 @@ async def test_pickup_order_from_cart_to_code(db: str, city) -> None:
     for step in ("accepted", "preparing", "ready"):
         await advance_order(owner, order.id, step, now=NOW)
     # paid at pickup: what was received is recorded with the hand-over
-    handed = await redeem_code(city, owner, order.code, Settlement(received=3000), now=NOW)
+    handed = await complete_code(city, owner, order.code, Settlement(received=3000), now=NOW)
     assert isinstance(handed, Order) and handed.state == OrderState.PICKED_UP
     assert await _stock(product) == 3  # sold, not given back
 

@@ -23,7 +23,7 @@ from marketplace.orders.queries import order_history
 from marketplace.orders.requests import LineIn, OrderRequest
 from marketplace.orders.services import advance_order, confirm_order, make_ready
 from marketplace.orders.types import OrderState
-from marketplace.redeem import Settlement, redeem_code
+from marketplace.redeem import Settlement, complete_code
 from tests.support.bookables import shop_with_stock
 from tests.support.factories import make_account
 
@@ -193,7 +193,7 @@ async def test_a_code_completes_only_an_order_ready_for_pickup(db: str, city) ->
     await advance_order(owner, order.id, "accepted")
     paid = Settlement(received=order.amount)  # at the store, in full
     with pytest.raises(OrderNotReady) as early:
-        await redeem_code(city, owner, order.code, paid)
+        await complete_code(city, owner, order.code, paid)
     assert (early.value.order_id, early.value.state, early.value.status) == (
         order.id,
         "accepted",
@@ -202,7 +202,7 @@ async def test_a_code_completes_only_an_order_ready_for_pickup(db: str, city) ->
     assert (await Order.get(id=order.id)).state == OrderState.ACCEPTED
     # the shop confirms it is ready: each step still ahead is taken, then the code completes
     await make_ready(owner, order.id)
-    handed = await redeem_code(city, owner, order.code, paid)
+    handed = await complete_code(city, owner, order.code, paid)
     assert handed.state == OrderState.PICKED_UP
     assert [s for s, _ in await order_history(order.id)][-3:] == [
         OrderState.PREPARING,

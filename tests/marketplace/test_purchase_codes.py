@@ -17,7 +17,7 @@ from marketplace.orders.models import Order
 from marketplace.orders.services import make_ready
 from marketplace.purchases import codes as purchase_codes
 from marketplace.purchases.models import PurchaseCode
-from marketplace.redeem import Settlement, redeem_code
+from marketplace.redeem import Settlement, complete_code
 from tests.support.bookables import (
     cleaning_service,
     confirmed_booking,
@@ -65,7 +65,7 @@ async def test_one_look_up_finds_a_purchase_of_either_kind(db: str, city) -> Non
     owner = await (await shop.merchant).owner
     await make_ready(owner, order.id)
     # paid at the store: what was received is recorded with the hand-over
-    handed = await redeem_code(city, owner, order.code, Settlement(received=order.amount))
+    handed = await complete_code(city, owner, order.code, Settlement(received=order.amount))
     assert isinstance(handed, Order)
 
 

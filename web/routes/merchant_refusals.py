@@ -16,7 +16,7 @@ from web.i18n import N_
 from web.reasons import Translate, translate_reason
 from web.routes.merchant_frame import merchant_page
 
-# what redeem_code and the purchase verbs say, in the reader's language
+# what complete_code and the purchase verbs say, in the reader's language
 REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), m)
     for p, m in (
